@@ -1,0 +1,1 @@
+"""Built-in adapters: database, queues, settings, plugin loading and the composition root."""

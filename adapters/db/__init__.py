@@ -1,0 +1,1 @@
+"""SQLAlchemy persistence: engine, models, repositories and the unit of work."""

@@ -1,0 +1,1 @@
+"""Queue adapters: in-process for the embedded default (Redis Streams for deployments)."""

@@ -1,0 +1,216 @@
+"""Settings: config.toml, overridden by PODFORGE_<SECTION>__<KEY> environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_JWT_SECRET = "change-me-dev-only-secret"
+CONFIG_ENV_VAR = "PODFORGE_CONFIG"
+
+
+def project_root() -> Path:
+    """The checkout (or install) the packages live in; relative config paths start here."""
+    return Path(__file__).resolve().parent.parent
+
+
+class Section(BaseModel):
+    """A config section; unknown keys are kept, since plugins read sub-sections of their own."""
+
+    model_config = ConfigDict(extra="allow")
+
+    def plugin_section(self, name: str) -> dict[str, Any]:
+        """The ``[<section>.<name>]`` table, as plain data, for a plugin's settings model."""
+        extra = self.model_extra or {}
+        value = extra.get(name, {})
+        return dict(value) if isinstance(value, dict) else {}
+
+
+class AppSection(Section):
+    env: Literal["dev", "test", "production"] = "dev"
+    data_dir: Path = Path("var")
+    base_url: str = "http://127.0.0.1:8000"
+
+
+class DatabaseSection(Section):
+    url: str = ""  # empty: an SQLite file under [app] data_dir
+
+
+class QueueSection(Section):
+    type: str = "memory"
+    visibility_timeout_seconds: float = Field(60, gt=0)
+
+
+class RedisSection(Section):
+    url: str = "redis://127.0.0.1:6379/0"
+
+
+class StorageSection(Section):
+    type: str = "local"
+
+
+class EngineSection(Section):
+    type: str = "direct"
+
+
+class TTSSection(Section):
+    """Voice providers' sections live below it: ``[tts.minimax]``, ``[tts.espeak]``."""
+
+
+class SegmenterSection(Section):
+    max_segment_seconds: float = Field(10, gt=0)
+    cjk_chars_per_second: float = Field(4.5, gt=0)
+    latin_chars_per_second: float = Field(15, gt=0)
+
+
+class AudioSection(Section):
+    sample_rate: int = Field(32000, ge=8000, le=192000)
+    mp3_bitrate: int = Field(128, ge=32, le=320)
+    loudness_normalize: bool = True
+    loudness_target: float = Field(-16, ge=-70, le=0)
+    silence_min: float = Field(0.3, ge=0)
+    silence_max: float = Field(1.2, ge=0)
+
+    @model_validator(mode="after")
+    def _silence_range(self) -> AudioSection:
+        if self.silence_max < self.silence_min:
+            raise ValueError("[audio] silence_max must not be below silence_min")
+        return self
+
+
+class LLMSection(Section):
+    model: str = ""
+    api_base: str = ""
+    api_key: SecretStr = SecretStr("")
+    timeout_seconds: float = Field(60, gt=0)
+
+
+class ScriptsSection(Section):
+    max_bytes: int = Field(1_000_000, gt=0)
+
+
+class BillingSection(Section):
+    signup_credits: int = Field(100, ge=0)
+    audio_chars_per_credit: int = Field(100, gt=0)
+    chat_base_credits: int = Field(10, ge=0)
+    chat_base_rounds: int = Field(3, ge=1)
+    chat_tokens_per_credit: int = Field(1000, gt=0)
+    chat_max_credits: int = Field(50, ge=0)
+    max_purchase_credits: int = Field(100_000, gt=0)
+
+
+class WorkerSection(Section):
+    processes: int = Field(2, ge=1, le=64)
+    task_timeout_minutes: float = Field(30, gt=0)
+    max_retries: int = Field(1, ge=0)
+    temp_retention_hours: float = Field(24, ge=0)
+
+
+class CacheSection(Section):
+    ttl_seconds: int = Field(3600, ge=0)
+
+
+class AuthSection(Section):
+    jwt_secret: SecretStr = SecretStr(DEFAULT_JWT_SECRET)
+    jwt_issuer: str = "podforge"
+    jwt_expire_minutes: int = Field(60 * 24, gt=0)
+    jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Read with :func:`load_settings`, never at import time."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PODFORGE_", env_nested_delimiter="__", extra="ignore"
+    )
+    toml_path: ClassVar[Path | None] = None
+
+    app: AppSection = AppSection()
+    database: DatabaseSection = DatabaseSection()
+    queue: QueueSection = QueueSection()
+    redis: RedisSection = RedisSection()
+    storage: StorageSection = StorageSection()
+    engine: EngineSection = EngineSection()
+    tts: TTSSection = TTSSection()
+    segmenter: SegmenterSection = SegmenterSection()
+    audio: AudioSection = AudioSection()
+    llm: LLMSection = LLMSection()
+    scripts: ScriptsSection = ScriptsSection()
+    billing: BillingSection = BillingSection()
+    worker: WorkerSection = WorkerSection()
+    cache: CacheSection = CacheSection()
+    auth: AuthSection = AuthSection()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if cls.toml_path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=cls.toml_path))
+        return tuple(sources)
+
+    @model_validator(mode="after")
+    def _no_default_secret_outside_dev(self) -> Settings:
+        if self.app.env != "dev" and (
+            self.auth.jwt_secret.get_secret_value() == DEFAULT_JWT_SECRET
+        ):
+            raise ValueError(
+                f"[auth] jwt_secret still has its default value, which is only allowed with "
+                f"[app] env = \"dev\" (env is {self.app.env!r}): set PODFORGE_AUTH__JWT_SECRET"
+            )
+        return self
+
+    @property
+    def data_dir(self) -> Path:
+        """``[app] data_dir`` made absolute against the working directory."""
+        return self.app.data_dir.resolve()
+
+    @property
+    def database_url(self) -> str:
+        """The configured URL, or the embedded default: an SQLite file under the data dir."""
+        return self.database.url or f"sqlite:///{self.data_dir / 'podforge.sqlite3'}"
+
+
+def config_path(explicit: Path | str | None = None) -> Path | None:
+    """The TOML file to read: explicit, else ``$PODFORGE_CONFIG``, else ``./config.toml``,
+    else the checkout's ``config.toml``; None when there is none (defaults apply)."""
+    if explicit is not None:
+        return Path(explicit)
+    if os.environ.get(CONFIG_ENV_VAR):
+        return Path(os.environ[CONFIG_ENV_VAR])
+    for candidate in (Path.cwd() / "config.toml", project_root() / "config.toml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings(path: Path | str | None = None, **overrides: Any) -> Settings:
+    """Read the config file and the environment; ``overrides`` (tests) win over both."""
+    chosen = config_path(path)
+    if chosen is not None and not chosen.is_file():
+        raise FileNotFoundError(f"config file {chosen} does not exist ({CONFIG_ENV_VAR})")
+    bound = type("BoundSettings", (Settings,), {"toml_path": chosen})
+    return bound(**overrides)
+
+
+def describe(invalid: ValidationError) -> str:
+    """Field paths and messages only: the input values may be secrets."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc']) or 'section'}: {error['msg']}"
+        for error in invalid.errors()
+    )

@@ -1,0 +1,37 @@
+"""The FastAPI application, built around a container from the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from adapters.container import Container, create_container
+from adapters.settings import project_root
+from api.frontend import mount_frontend
+from api.routes import health
+
+
+def create_app(container: Container | None = None) -> FastAPI:
+    """An app whose long-lived clients open and close with its lifespan."""
+    container = container or create_container()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        container.init_resources()
+        try:
+            yield
+        finally:
+            container.shutdown_resources()
+
+    app = FastAPI(
+        title="PodForge",
+        summary="Turn a topic into a finished multi-host podcast.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    app.include_router(health.router)
+    mount_frontend(app, project_root() / "frontend" / "dist")
+    return app

@@ -1,0 +1,108 @@
+"""The ``podforge`` command: serve the API, run workers, migrate, inspect plugins."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from adapters.plugin_manager import PluginError
+from adapters.settings import describe
+
+app = typer.Typer(help="PodForge: an AI podcast studio.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def fail(message: str) -> typer.Exit:
+    """Print ``message`` to stderr and return the exit to raise."""
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the API and the web app."""
+    import uvicorn
+
+    from adapters.container import create_container
+    from api.app import create_app
+
+    try:
+        container = create_container()
+    except PluginError as problem:
+        raise fail(str(problem)) from None
+    uvicorn.run(create_app(container), host=host, port=port)
+
+
+@app.command()
+def plugins() -> None:
+    """List the installed adapters per port and which one the configuration selects."""
+    from adapters.container import SELECTED_PORTS, Container, selected_name
+    from adapters.settings import load_settings
+    from ports.plugins import PORTS
+
+    settings = load_settings()
+    container = Container(settings=settings)
+    try:
+        registry = container.adapter_registry()
+    except PluginError as problem:
+        raise fail(str(problem)) from None
+    for port in PORTS:
+        chosen = selected_name(settings, port) if port in SELECTED_PORTS else None
+        typer.echo(f"{port}:")
+        for adapter in registry.all():
+            if adapter.spec.port != port:
+                continue
+            mark = "*" if adapter.spec.name == chosen else " "
+            typer.echo(f"  {mark} {adapter.spec.name:<12} {adapter.spec.description} "
+                       f"[{adapter.plugin}]")
+    problems = []
+    for port in SELECTED_PORTS:
+        try:
+            registry.select(port, selected_name(settings, port))
+        except PluginError as problem:
+            problems.append(str(problem))
+    if problems:
+        raise fail("\n".join(problems))
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    from adapters.db import migrate
+    from adapters.settings import load_settings
+
+    migrate.upgrade(load_settings().database_url, revision)
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="e.g. base or -1")]) -> None:
+    """Revert migrations down to REVISION."""
+    from adapters.db import migrate
+    from adapters.settings import load_settings
+
+    migrate.downgrade(load_settings().database_url, revision)
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the revision the database is at."""
+    from adapters.db import migrate
+    from adapters.settings import load_settings
+
+    migrate.current(load_settings().database_url)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except ValidationError as invalid:  # bad settings: name the keys, never echo their values
+        typer.secho(f"error: invalid configuration: {describe(invalid)}", fg="red", err=True)
+        sys.exit(1)

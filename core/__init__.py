@@ -1,0 +1,1 @@
+"""The pure domain: entities, script rules, billing rules and use cases; no framework imports."""

@@ -1,0 +1,69 @@
+// Shared fetch wrapper for domain api modules: JSON in/out, bearer token, errors with status and detail.
+
+export const TOKEN_KEY = 'podforge.token'
+
+/** Error thrown for any non-2xx answer (status 0 when the request never got an answer). */
+export class HttpError extends Error {
+  /**
+   * @param {number} status HTTP status, or 0 for a network failure
+   * @param {unknown} detail the `detail` of a `{"detail": ...}` body, else the body or status text
+   */
+  constructor(status, detail) {
+    super(typeof detail === 'string' ? detail : JSON.stringify(detail))
+    this.name = 'HttpError'
+    this.status = status
+    this.detail = detail
+  }
+}
+
+/** @param {Response} res */
+async function readBody(res) {
+  const text = await res.text()
+  if (!text) return null
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+/**
+ * Send a request and return the decoded JSON body (null when empty).
+ * @param {string} path
+ * @param {{method?: string, body?: unknown, headers?: Record<string, string>, signal?: AbortSignal}} [options]
+ */
+export async function request(path, { method = 'GET', body, headers = {}, signal } = {}) {
+  const sent = { Accept: 'application/json', ...headers }
+  if (body !== undefined) sent['Content-Type'] = 'application/json'
+  const token = localStorage.getItem(TOKEN_KEY)
+  if (token) sent.Authorization = `Bearer ${token}`
+
+  let res
+  try {
+    res = await fetch(path, {
+      method,
+      headers: sent,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    })
+  } catch (err) {
+    if (err?.name === 'AbortError') throw err
+    throw new HttpError(0, err?.message || 'Network error')
+  }
+
+  const data = await readBody(res)
+  if (!res.ok) {
+    const detail =
+      data && typeof data === 'object' && 'detail' in data ? data.detail : data || res.statusText
+    throw new HttpError(res.status, detail)
+  }
+  return data
+}
+
+export const http = {
+  get: (path, options) => request(path, { ...options, method: 'GET' }),
+  post: (path, body, options) => request(path, { ...options, method: 'POST', body }),
+  put: (path, body, options) => request(path, { ...options, method: 'PUT', body }),
+  patch: (path, body, options) => request(path, { ...options, method: 'PATCH', body }),
+  delete: (path, options) => request(path, { ...options, method: 'DELETE' }),
+}

@@ -1,0 +1,82 @@
+// Tests for the shared fetch wrapper: bearer token, JSON body, error status and detail.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { HttpError, TOKEN_KEY, http, request } from './http.js'
+
+function jsonResponse(body, status = 200) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  })
+}
+
+describe('http wrapper', () => {
+  let fetchMock
+
+  beforeEach(() => {
+    localStorage.clear()
+    fetchMock = vi.fn(async () => jsonResponse({ ok: true }))
+    vi.stubGlobal('fetch', fetchMock)
+  })
+
+  afterEach(() => localStorage.clear())
+
+  it('attaches the bearer token when one is stored', async () => {
+    localStorage.setItem(TOKEN_KEY, 'secret-token')
+    await http.get('/api/v1/episodes')
+    const [url, init] = fetchMock.mock.calls[0]
+    expect(url).toBe('/api/v1/episodes')
+    expect(init.headers.Authorization).toBe('Bearer secret-token')
+  })
+
+  it('sends no Authorization header without a token', async () => {
+    await http.get('/healthz')
+    expect(fetchMock.mock.calls[0][1].headers).not.toHaveProperty('Authorization')
+  })
+
+  it('sends JSON bodies and returns the decoded answer', async () => {
+    fetchMock.mockResolvedValueOnce(jsonResponse({ id: 7 }, 201))
+    const answer = await http.post('/api/v1/shows', { title: 'Tea talk' })
+    const init = fetchMock.mock.calls[0][1]
+    expect(init.method).toBe('POST')
+    expect(init.headers['Content-Type']).toBe('application/json')
+    expect(JSON.parse(init.body)).toEqual({ title: 'Tea talk' })
+    expect(answer).toEqual({ id: 7 })
+  })
+
+  it('returns null for an empty answer', async () => {
+    fetchMock.mockResolvedValueOnce(new Response(null, { status: 204 }))
+    await expect(http.delete('/api/v1/shows/1')).resolves.toBeNull()
+  })
+
+  it('throws an HttpError carrying status and detail', async () => {
+    fetchMock.mockResolvedValueOnce(jsonResponse({ detail: 'Episode not found' }, 404))
+    const err = await request('/api/v1/episodes/9').catch((e) => e)
+    expect(err).toBeInstanceOf(HttpError)
+    expect(err.status).toBe(404)
+    expect(err.detail).toBe('Episode not found')
+    expect(err.message).toBe('Episode not found')
+  })
+
+  it('keeps structured validation details', async () => {
+    const detail = [{ loc: ['body', 'title'], msg: 'Field required', type: 'missing' }]
+    fetchMock.mockResolvedValueOnce(jsonResponse({ detail }, 422))
+    const err = await http.post('/api/v1/shows', {}).catch((e) => e)
+    expect(err.status).toBe(422)
+    expect(err.detail).toEqual(detail)
+  })
+
+  it('falls back to the plain-text body when there is no JSON detail', async () => {
+    fetchMock.mockResolvedValueOnce(new Response('Bad Gateway', { status: 502 }))
+    const err = await http.get('/healthz').catch((e) => e)
+    expect(err.status).toBe(502)
+    expect(err.detail).toBe('Bad Gateway')
+  })
+
+  it('reports a network failure as status 0', async () => {
+    fetchMock.mockRejectedValueOnce(new TypeError('Failed to fetch'))
+    const err = await http.get('/healthz').catch((e) => e)
+    expect(err).toBeInstanceOf(HttpError)
+    expect(err.status).toBe(0)
+    expect(err.detail).toBe('Failed to fetch')
+  })
+})

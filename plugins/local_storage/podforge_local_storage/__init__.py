@@ -1,0 +1,1 @@
+"""PodForge storage plugin that keeps objects on local disk, laid out by date."""

@@ -1,0 +1,62 @@
+"""Shared fixtures: settings on throwaway data, real PostgreSQL databases, the app container."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from adapters.settings import Settings, load_settings
+
+PG_URL = os.environ.get("PODFORGE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+START_POSTGRES = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's PODFORGE_* variables or config file."""
+    for name in list(os.environ):
+        if name.startswith("PODFORGE_") and not name.startswith("PODFORGE_TEST_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PODFORGE_CONFIG", str(Path(__file__).parent / "fixtures" / "test.toml"))
+    monkeypatch.setenv("PODFORGE_APP__DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Embedded-default settings whose files live in the test's temporary folder."""
+    return load_settings()
+
+
+def _admin_engine():  # type: ignore[no-untyped-def]
+    url = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg2://", 1))
+    return create_engine(url, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture
+def pg_database_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+    admin = _admin_engine()
+    name = f"podforge_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as unreachable:
+        admin.dispose()
+        pytest.fail(
+            f"PostgreSQL is not reachable at PODFORGE_TEST_PG_URL ({unreachable.__class__.__name__}"
+            f"): start it with `{START_POSTGRES}` or run `make test`, which starts it",
+            pytrace=False,
+        )
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -1,0 +1,1 @@
+"""Worker processes: take task ids from the queue and render them."""
