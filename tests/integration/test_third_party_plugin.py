@@ -1,0 +1,97 @@
+"""A plugin installed with pip is selected by configuration alone, with no code change."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from adapters.settings import project_root
+
+ROOT = project_root()
+PLUGIN = Path(__file__).resolve().parents[1] / "fixtures" / "plugins" / "example_storage"
+PROBE = (
+    "from adapters.container import create_container\n"
+    "storage = create_container().storage()\n"
+    "print(type(storage).__module__, storage.label)\n"
+)
+
+pytestmark = pytest.mark.slow
+
+
+def uv_binary() -> str:
+    found = os.environ.get("UV") or shutil.which("uv") or str(ROOT / ".tools" / "bin" / "uv")
+    if not Path(found).exists():
+        pytest.fail("uv is not installed: run `make setup`", pytrace=False)
+    return found
+
+
+@pytest.fixture(scope="module")
+def plugin_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A throwaway virtual environment with PodForge and the example plugin installed.
+
+    Installed offline from uv's cache (filled by ``make setup``) at the versions uv.lock pins.
+    """
+    venv = tmp_path_factory.mktemp("plugin-venv") / "venv"
+    uv = uv_binary()
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    pinned = venv.parent / "requirements.txt"
+    subprocess.run(
+        [uv, "export", "--quiet", "--frozen", "--no-hashes", "--all-packages", "--no-dev",
+         "--no-emit-workspace", "--output-file", str(pinned)],
+        check=True, cwd=ROOT, env=env,
+    )
+    python = str(venv / "bin" / "python")
+    subprocess.run([uv, "venv", "--quiet", "--python", str(ROOT / ".venv" / "bin" / "python"),
+                    str(venv)], check=True, env=env)
+    install = [uv, "pip", "install", "--quiet", "--offline", "--no-deps", "--python", python]
+    subprocess.run([*install, "-r", str(pinned)], check=True, env=env)
+    subprocess.run([*install, "-e", str(ROOT), "-e", str(ROOT / "plugins" / "local_storage"),
+                    str(PLUGIN)], check=True, env=env)
+    return venv
+
+
+def run(
+    venv: Path, args: list[str], tmp_path: Path, **env: str
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PODFORGE_")}
+    return subprocess.run(
+        args, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env={**clean, "PODFORGE_APP__DATA_DIR": str(tmp_path / "data"),
+             "PODFORGE_CONFIG": str(ROOT / "config.toml"), **env},
+    )
+
+
+def test_naming_the_plugin_in_config_selects_it(plugin_venv: Path, tmp_path: Path) -> None:
+    listing = run(plugin_venv, [str(plugin_venv / "bin" / "podforge"), "plugins"], tmp_path,
+                  PODFORGE_STORAGE__TYPE="example")
+    assert listing.returncode == 0, listing.stderr
+    assert "* example" in listing.stdout and "[example_storage]" in listing.stdout
+    assert "  local" in listing.stdout  # installed, not selected
+
+    probe = run(plugin_venv, [str(plugin_venv / "bin" / "python"), "-c", PROBE], tmp_path,
+                PODFORGE_STORAGE__TYPE="example", PODFORGE_STORAGE__EXAMPLE__LABEL="from-env")
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.split() == ["podforge_example_storage", "from-env"]
+
+
+def test_an_unknown_name_fails_at_startup_listing_installed_adapters(
+    plugin_venv: Path, tmp_path: Path
+) -> None:
+    serve = run(plugin_venv, [str(plugin_venv / "bin" / "podforge"), "serve", "--port", "1"],
+                tmp_path, PODFORGE_STORAGE__TYPE="nowhere")
+    assert serve.returncode != 0
+    assert "[storage] type = 'nowhere'" in serve.stderr
+    assert "installed: 'example', 'local'" in serve.stderr
+
+
+def test_disabling_autoload_keeps_only_the_bundled_adapters(
+    plugin_venv: Path, tmp_path: Path
+) -> None:
+    listing = run(plugin_venv, [str(plugin_venv / "bin" / "podforge"), "plugins"], tmp_path,
+                  PODFORGE_STORAGE__TYPE="example", PODFORGE_DISABLE_PLUGIN_AUTOLOAD="1")
+    assert listing.returncode != 0
+    assert "installed: 'local'" in listing.stderr
