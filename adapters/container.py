@@ -12,10 +12,12 @@ from sqlalchemy.orm import sessionmaker
 from adapters.db.engine import create_db_engine
 from adapters.plugin_manager import AdapterRegistry, get_plugin_manager
 from adapters.settings import Settings, load_settings
+from adapters.voices.library import VoiceLibrary
+from adapters.voices.providers import SynthesizerLookup
 from ports.plugins import PORTS, AdapterContext
 
 # The ports configuration picks one adapter for, each by its section's ``type``.
-SELECTED_PORTS = ("storage", "queue")
+SELECTED_PORTS = ("engine", "storage", "queue")
 
 
 def open_db_engine(settings: Settings) -> Iterator[Engine]:
@@ -27,12 +29,13 @@ def open_db_engine(settings: Settings) -> Iterator[Engine]:
         engine.dispose()
 
 
-def adapter_context(settings: Settings) -> AdapterContext:
+def make_adapter_context(settings: Settings, **resources: Any) -> AdapterContext:
     """What every adapter factory gets besides its own settings."""
     return AdapterContext(
         data_dir=settings.data_dir,
         env=settings.app.env,
         config=settings.model_dump(mode="python"),
+        resources=resources,
     )
 
 
@@ -56,7 +59,16 @@ class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     plugin_manager = providers.Singleton(get_plugin_manager)
     adapter_registry = providers.Singleton(AdapterRegistry.from_plugin_manager, plugin_manager)
-    adapter_context = providers.Singleton(adapter_context, settings)
+    voice_library = providers.Singleton(
+        VoiceLibrary, providers.Callable(lambda s: s.voices_path, settings)
+    )
+    adapter_context = providers.Singleton(make_adapter_context, settings, voices=voice_library)
+    synthesizers = providers.Singleton(
+        SynthesizerLookup, adapter_registry, settings, adapter_context
+    )
+    engine_context = providers.Singleton(
+        make_adapter_context, settings, voices=voice_library, synthesizers=synthesizers
+    )
 
     db_engine = providers.Resource(open_db_engine, settings)
     session_factory = providers.Singleton(sessionmaker, bind=db_engine, expire_on_commit=False)
@@ -65,6 +77,9 @@ class Container(containers.DeclarativeContainer):
         build_adapter, adapter_registry, "storage", settings, adapter_context
     )
     queue = providers.Singleton(build_adapter, adapter_registry, "queue", settings, adapter_context)
+    tts_engine = providers.Singleton(
+        build_adapter, adapter_registry, "engine", settings, engine_context
+    )
 
 
 def create_container(settings: Settings | None = None) -> Container:

@@ -22,7 +22,9 @@ DISABLE_AUTOLOAD_ENV_VAR = "PODFORGE_DISABLE_PLUGIN_AUTOLOAD"
 # distributions are skipped when not installed.
 BUILTIN_PLUGINS: Mapping[str, str] = {
     "memory_queue": "adapters.queue.memory_plugin",
+    "espeak_voices": "adapters.voices.espeak_plugin",
     "local_storage": "podforge_local_storage.plugin",
+    "direct_engine": "podforge_direct_engine.plugin",
 }
 
 

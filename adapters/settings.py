@@ -65,6 +65,8 @@ class EngineSection(Section):
 class TTSSection(Section):
     """Voice providers' sections live below it: ``[tts.minimax]``, ``[tts.espeak]``."""
 
+    voices_file: Path = Path("voices.yaml")
+
 
 class SegmenterSection(Section):
     max_segment_seconds: float = Field(10, gt=0)
@@ -179,6 +181,12 @@ class Settings(BaseSettings):
     def data_dir(self) -> Path:
         """``[app] data_dir`` made absolute against the working directory."""
         return self.app.data_dir.resolve()
+
+    @property
+    def voices_path(self) -> Path:
+        """``[tts] voices_file``, relative paths against the project root."""
+        path = self.tts.voices_file
+        return path if path.is_absolute() else project_root() / path
 
     @property
     def database_url(self) -> str:

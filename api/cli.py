@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -70,6 +71,28 @@ def plugins() -> None:
             problems.append(str(problem))
     if problems:
         raise fail("\n".join(problems))
+
+
+@app.command()
+def render(
+    script: Annotated[Path, typer.Argument(help="A Markdown script with speaker tags.")],
+    voice: Annotated[list[str] | None, typer.Option(
+        help="SPEAKER_ID=VOICE_ID; repeat per speaker. Default: distinct voices in the "
+             "script's language.")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for <stem>.wav and <stem>.mp3.")] = Path("."),
+) -> None:
+    """Render a script to WAV and MP3 with the configured engine (no task, no credits)."""
+    from adapters.container import create_container
+    from api.render_command import RenderError, render_file
+    from ports.tts_engine import VoiceConfigError
+
+    try:
+        wav, mp3, result = render_file(create_container(), script, voice or [], out)
+    except (RenderError, VoiceConfigError, PluginError) as problem:
+        raise fail(str(problem)) from None
+    except Exception as problem:  # an engine failure: say what failed, exit non-zero
+        raise fail(f"render failed: {problem}") from None
+    typer.echo(f"{wav} and {mp3}: {result.duration:.2f} s, {result.chars_processed} characters")
 
 
 @db_app.command("upgrade")

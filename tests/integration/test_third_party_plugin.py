@@ -49,8 +49,9 @@ def plugin_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
                     str(venv)], check=True, env=env)
     install = [uv, "pip", "install", "--quiet", "--offline", "--no-deps", "--python", python]
     subprocess.run([*install, "-r", str(pinned)], check=True, env=env)
-    subprocess.run([*install, "-e", str(ROOT), "-e", str(ROOT / "plugins" / "local_storage"),
-                    str(PLUGIN)], check=True, env=env)
+    bundled = [arg for folder in sorted((ROOT / "plugins").iterdir())
+               if (folder / "pyproject.toml").is_file() for arg in ("-e", str(folder))]
+    subprocess.run([*install, "-e", str(ROOT), *bundled, str(PLUGIN)], check=True, env=env)
     return venv
 
 

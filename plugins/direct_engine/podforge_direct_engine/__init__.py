@@ -1,0 +1,1 @@
+"""The direct engine: renders a script in this process with bounded concurrent synthesis."""

@@ -1,0 +1,110 @@
+"""DirectEngine: chunks synthesized concurrently per provider, written to the WAV in order."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from adapters.audio.assembler import WavAssembler
+from adapters.audio.mp3 import encode_mp3
+from adapters.voices.library import VoiceLibrary
+from core.script import ScriptLimits, SegmenterRules, validate_script
+from core.script.model import Chunk
+from core.voices import normalise_voice_config
+from ports.synthesizer import PcmAudio, SynthesisError, Synthesizer, VoiceSettings
+from ports.tts_engine import AudioResult, ProgressCallback, TTSEngine
+
+SYNTHESIS_SHARE = 90  # percent of progress for synthesis; encoding takes the rest
+
+
+class ScriptRejected(ValueError):
+    """The script has errors; ``problems`` lists them with their lines."""
+
+
+@dataclass(frozen=True)
+class AudioOptions:
+    sample_rate: int = 32000
+    mp3_bitrate: int = 128
+    silence_min: float = 0.3
+    silence_max: float = 1.2
+
+
+class DirectEngine(TTSEngine):
+    """Renders in-process: each provider gets ``max_concurrency()`` requests in flight, and
+    only a window of finished chunks waits in memory for its turn to be written."""
+
+    def __init__(self, *, voices: VoiceLibrary, synthesizer_for: Callable[[str], Synthesizer],
+                 rules: SegmenterRules, limits: ScriptLimits, audio: AudioOptions) -> None:
+        self.voices = voices
+        self.synthesizer_for = synthesizer_for
+        self.rules = rules
+        self.limits = limits
+        self.audio = audio
+
+    def validate_voice_config(
+        self, voice_config: Mapping[str, Any], speakers: Sequence[str]
+    ) -> dict[str, Any]:
+        return dict(normalise_voice_config(voice_config, speakers, self.voices.by_id()))
+
+    async def generate_audio(self, script: str, voice_config: Mapping[str, Any],
+                             output_dir: Path, task_id: str,
+                             progress: ProgressCallback) -> AudioResult:
+        report = validate_script(script, self.rules, self.limits)
+        if report.errors:
+            first = report.errors[0]
+            raise ScriptRejected(f"line {first.line}: {first.message}")
+        settings: dict[str, VoiceSettings] = self.validate_voice_config(voice_config,
+                                                                        report.speakers)
+        output_dir.mkdir(parents=True, exist_ok=True)
+        wav, mp3 = output_dir / "podcast.wav", output_dir / "podcast.mp3"
+        progress(0)
+        with WavAssembler(wav, sample_rate=self.audio.sample_rate, seed=task_id,
+                          silence_min=self.audio.silence_min,
+                          silence_max=self.audio.silence_max) as assembler:
+            await self._synthesize_in_order(report.segments, settings, assembler, progress)
+        await asyncio.to_thread(encode_mp3, wav, mp3, bitrate_kbps=self.audio.mp3_bitrate)
+        progress(100)
+        return AudioResult(
+            wav_path=wav, mp3_path=mp3, duration=assembler.duration,
+            sample_rate=self.audio.sample_rate,
+            chars_processed=sum(len(chunk.text) for chunk in report.segments),
+            segments=assembler.timings,
+        )
+
+    async def _synthesize_in_order(self, chunks: Sequence[Chunk],
+                                   settings: Mapping[str, VoiceSettings],
+                                   assembler: WavAssembler, progress: ProgressCallback) -> None:
+        by_id = self.voices.by_id()
+        gates: dict[str, tuple[Synthesizer, asyncio.Semaphore]] = {}
+        for voice in {settings[c.speaker].voice_id for c in chunks}:
+            provider = by_id[voice].provider
+            if provider not in gates:
+                synthesizer = self.synthesizer_for(provider)
+                gates[provider] = (synthesizer, asyncio.Semaphore(synthesizer.max_concurrency()))
+
+        async def synthesize(chunk: Chunk) -> PcmAudio:
+            voice = settings[chunk.speaker]
+            synthesizer, gate = gates[by_id[voice.voice_id].provider]
+            async with gate:
+                audio = await synthesizer.synthesize(chunk.text, voice)
+            if not audio.samples:
+                raise SynthesisError(f"line {chunk.line}: the voice returned no audio")
+            return audio
+
+        window = 2 * sum(s.max_concurrency() for s, _ in gates.values())
+        pending: deque[asyncio.Task[PcmAudio]] = deque()
+        upcoming = iter(chunks)
+        try:
+            for chunk in chunks:
+                while len(pending) < window and (next_chunk := next(upcoming, None)):
+                    pending.append(asyncio.create_task(synthesize(next_chunk)))
+                assembler.add(await pending.popleft(), chunk)
+                progress(SYNTHESIS_SHARE * len(assembler.timings) // len(chunks))
+        finally:
+            for task in pending:  # a failed chunk fails the render; stop the rest
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
