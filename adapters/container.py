@@ -13,7 +13,7 @@ from adapters.db.engine import create_db_engine
 from adapters.plugin_manager import AdapterRegistry, get_plugin_manager
 from adapters.settings import Settings, load_settings
 from adapters.voices.library import VoiceLibrary
-from adapters.voices.providers import SynthesizerLookup
+from adapters.voices.providers import open_synthesizers
 from ports.plugins import PORTS, AdapterContext
 
 # The ports configuration picks one adapter for, each by its section's ``type``.
@@ -63,8 +63,8 @@ class Container(containers.DeclarativeContainer):
         VoiceLibrary, providers.Callable(lambda s: s.voices_path, settings)
     )
     adapter_context = providers.Singleton(make_adapter_context, settings, voices=voice_library)
-    synthesizers = providers.Singleton(
-        SynthesizerLookup, adapter_registry, settings, adapter_context
+    synthesizers = providers.Resource(
+        open_synthesizers, adapter_registry, settings, adapter_context
     )
     engine_context = providers.Singleton(
         make_adapter_context, settings, voices=voice_library, synthesizers=synthesizers

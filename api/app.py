@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from adapters.container import Container, create_container
 from adapters.settings import project_root
 from api.frontend import mount_frontend
-from api.routes import health
+from api.routes import health, voices
 
 
 def create_app(container: Container | None = None) -> FastAPI:
@@ -33,5 +33,6 @@ def create_app(container: Container | None = None) -> FastAPI:
     )
     app.state.container = container
     app.include_router(health.router)
+    app.include_router(voices.router)
     mount_frontend(app, project_root() / "frontend" / "dist")
     return app

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from adapters.container import Container
 from adapters.settings import Settings
+from adapters.voices.library import VoiceLibrary
 from ports.queue import Queue
 from ports.storage import Storage
 
@@ -42,7 +43,13 @@ def get_queue(container: ContainerDep) -> Queue:
     return queue
 
 
+def get_voice_library(container: ContainerDep) -> VoiceLibrary:
+    library: VoiceLibrary = container.voice_library()
+    return library
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 StorageDep = Annotated[Storage, Depends(get_storage)]
 QueueDep = Annotated[Queue, Depends(get_queue)]
+VoiceLibraryDep = Annotated[VoiceLibrary, Depends(get_voice_library)]

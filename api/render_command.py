@@ -64,6 +64,8 @@ def render_file(container: Container, script_path: Path, voices: Sequence[str],
     voice_config.update(parse_voice_options(voices))
     engine = container.tts_engine()
     engine.validate_voice_config(voice_config, report.speakers)
+    for speaker in report.speakers:
+        typer.echo(f"{report.speaker_names[speaker]}: {voice_config[speaker]}")
     out_dir.mkdir(parents=True, exist_ok=True)
     seed = hashlib.sha256(content.encode()).hexdigest()  # same script, same pauses
     with typer.progressbar(length=100, label="Rendering") as bar, \

@@ -60,3 +60,13 @@ def pg_database_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def container(settings: Settings):  # type: ignore[no-untyped-def]
+    """The real composition root on the embedded default, resources shut down afterwards."""
+    from adapters.container import create_container
+
+    built = create_container(settings)
+    yield built
+    built.shutdown_resources()

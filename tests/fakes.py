@@ -6,7 +6,7 @@ import math
 import struct
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 
 from ports.ledger import InsufficientCredits, Ledger, LedgerEntry, TransactionType, UnknownAccount
@@ -125,3 +125,45 @@ class FakeLLM(LLM):
 
     def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
         return sum(len(m.content.split()) + 4 for m in messages)
+
+
+class ToneSynthesizer(Synthesizer):
+    """Fast numpy tones, 50 ms a character, at ``sample_rate``; records calls and concurrency.
+
+    ``delay(text)`` gives seconds of latency (to finish out of order); ``fail_on`` names a
+    text that raises, like a provider error.
+    """
+
+    def __init__(self, *, sample_rate: int = 24000, concurrency: int = 4,
+                 delay: Callable[[str], float] | None = None, fail_on: str | None = None) -> None:
+        self.sample_rate = sample_rate
+        self.concurrency = concurrency
+        self.delay = delay or (lambda text: 0.0)
+        self.fail_on = fail_on
+        self.calls: list[tuple[str, VoiceSettings]] = []
+        self.in_flight = 0
+        self.peak_in_flight = 0
+
+    async def synthesize(self, text: str, voice: VoiceSettings) -> PcmAudio:
+        import asyncio
+
+        import numpy as np
+
+        from ports.synthesizer import SynthesisError
+
+        self.calls.append((text, voice))
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            await asyncio.sleep(self.delay(text))
+            if text == self.fail_on:
+                raise SynthesisError(f"provider refused {text!r}")
+            frames = int(len(text) * 0.05 * self.sample_rate)
+            t = np.arange(frames) / self.sample_rate
+            tone = 6000 * np.sin(2 * np.pi * 220 * t) + 500  # never exactly zero
+            return PcmAudio(tone.astype("<i2").tobytes(), self.sample_rate)
+        finally:
+            self.in_flight -= 1
+
+    def max_concurrency(self) -> int:
+        return self.concurrency

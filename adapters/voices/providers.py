@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 from adapters.plugin_manager import AdapterRegistry
 from adapters.settings import Settings
@@ -28,3 +29,22 @@ class SynthesizerLookup:
                 self._built[provider] = self.registry.create(
                     "synthesizer", provider, section, self.context)
             return self._built[provider]
+
+    def close(self) -> None:
+        """Close every provider that holds a client or a helper process."""
+        with self._lock:
+            for synthesizer in self._built.values():
+                close = getattr(synthesizer, "close", None)
+                if callable(close):
+                    close()
+            self._built.clear()
+
+
+def open_synthesizers(registry: AdapterRegistry, settings: Settings,
+                      context: AdapterContext) -> Iterator[SynthesizerLookup]:
+    """The lookup as a container resource: its providers are closed at shutdown."""
+    lookup = SynthesizerLookup(registry, settings, context)
+    try:
+        yield lookup
+    finally:
+        lookup.close()

@@ -62,11 +62,17 @@ class DirectEngine(TTSEngine):
         output_dir.mkdir(parents=True, exist_ok=True)
         wav, mp3 = output_dir / "podcast.wav", output_dir / "podcast.mp3"
         progress(0)
-        with WavAssembler(wav, sample_rate=self.audio.sample_rate, seed=task_id,
-                          silence_min=self.audio.silence_min,
-                          silence_max=self.audio.silence_max) as assembler:
-            await self._synthesize_in_order(report.segments, settings, assembler, progress)
-        await asyncio.to_thread(encode_mp3, wav, mp3, bitrate_kbps=self.audio.mp3_bitrate)
+        try:
+            with WavAssembler(wav, sample_rate=self.audio.sample_rate, seed=task_id,
+                              silence_min=self.audio.silence_min,
+                              silence_max=self.audio.silence_max) as assembler:
+                await self._synthesize_in_order(report.segments, settings, assembler, progress)
+            await asyncio.to_thread(encode_mp3, wav, mp3, bitrate_kbps=self.audio.mp3_bitrate)
+        except BaseException:
+            # A failed render leaves no partial file that could pass for a finished one.
+            wav.unlink(missing_ok=True)
+            mp3.unlink(missing_ok=True)
+            raise
         progress(100)
         return AudioResult(
             wav_path=wav, mp3_path=mp3, duration=assembler.duration,
