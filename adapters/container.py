@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from dependency_injector import containers, providers
+from redis import Redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
+from adapters.auth.passwords import Argon2PasswordHasher
+from adapters.auth.rate_limit import LoginLimiter, MemoryFailureCounter, RedisFailureCounter
+from adapters.auth.tokens import JwtTokens
 from adapters.db.engine import create_db_engine
+from adapters.db.ledger import SqlAlchemyLedger
+from adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.plugin_manager import AdapterRegistry, get_plugin_manager
 from adapters.settings import Settings, load_settings
 from adapters.voices.library import VoiceLibrary
 from adapters.voices.providers import open_synthesizers
+from core.billing import BillingRules
 from ports.plugins import PORTS, AdapterContext
 
 # The ports configuration picks one adapter for, each by its section's ``type``.
-SELECTED_PORTS = ("engine", "storage", "queue")
+SELECTED_PORTS = ("engine", "storage", "queue", "payment")
 
 
 def open_db_engine(settings: Settings) -> Iterator[Engine]:
@@ -37,6 +44,33 @@ def make_adapter_context(settings: Settings, **resources: Any) -> AdapterContext
         config=settings.model_dump(mode="python"),
         resources=resources,
     )
+
+
+def open_redis(settings: Settings) -> Iterator[Redis]:
+    """A Redis client (it connects on first use), closed when the container shuts down."""
+    client = Redis.from_url(settings.redis.url)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def make_billing_rules(settings: Settings) -> BillingRules:
+    fields = set(BillingRules.__dataclass_fields__)
+    return BillingRules(**settings.billing.model_dump(include=fields))
+
+
+def make_login_limiter(settings: Settings, redis: Callable[[], Redis]) -> LoginLimiter:
+    """Failed logins are counted in Redis when the deployment has it (a Redis queue)."""
+    if settings.queue.type == "redis":
+        return LoginLimiter(RedisFailureCounter(redis()))
+    return LoginLimiter(MemoryFailureCounter())
+
+
+def make_jwt_tokens(settings: Settings) -> JwtTokens:
+    auth = settings.auth
+    return JwtTokens(secret=auth.jwt_secret.get_secret_value(), issuer=auth.jwt_issuer,
+                     expire_minutes=auth.jwt_expire_minutes, algorithm=auth.jwt_algorithm)
 
 
 def selected_name(settings: Settings, port: str) -> str:
@@ -72,6 +106,17 @@ class Container(containers.DeclarativeContainer):
 
     db_engine = providers.Resource(open_db_engine, settings)
     session_factory = providers.Singleton(sessionmaker, bind=db_engine, expire_on_commit=False)
+
+    redis = providers.Resource(open_redis, settings)
+    unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, session_factory)
+    ledger = providers.Singleton(SqlAlchemyLedger, session_factory=session_factory)
+    billing_rules = providers.Singleton(make_billing_rules, settings)
+    password_hasher = providers.Singleton(Argon2PasswordHasher)
+    tokens = providers.Singleton(make_jwt_tokens, settings)
+    login_limiter = providers.Singleton(make_login_limiter, settings, redis.provider)
+    payments = providers.Singleton(
+        build_adapter, adapter_registry, "payment", settings, adapter_context
+    )
 
     storage = providers.Singleton(
         build_adapter, adapter_registry, "storage", settings, adapter_context

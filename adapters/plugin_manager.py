@@ -23,6 +23,7 @@ DISABLE_AUTOLOAD_ENV_VAR = "PODFORGE_DISABLE_PLUGIN_AUTOLOAD"
 BUILTIN_PLUGINS: Mapping[str, str] = {
     "memory_queue": "adapters.queue.memory_plugin",
     "espeak_voices": "adapters.voices.espeak_plugin",
+    "dev_payments": "adapters.payments.dev_plugin",
     "local_storage": "podforge_local_storage.plugin",
     "direct_engine": "podforge_direct_engine.plugin",
 }

@@ -58,6 +58,10 @@ class StorageSection(Section):
     type: str = "local"
 
 
+class PaymentSection(Section):
+    type: str = "dev"
+
+
 class EngineSection(Section):
     type: str = "direct"
 
@@ -142,6 +146,7 @@ class Settings(BaseSettings):
     redis: RedisSection = RedisSection()
     storage: StorageSection = StorageSection()
     engine: EngineSection = EngineSection()
+    payment: PaymentSection = PaymentSection()
     tts: TTSSection = TTSSection()
     segmenter: SegmenterSection = SegmenterSection()
     audio: AudioSection = AudioSection()

@@ -9,8 +9,9 @@ from fastapi import FastAPI
 
 from adapters.container import Container, create_container
 from adapters.settings import project_root
+from api.errors import install_error_handlers
 from api.frontend import mount_frontend
-from api.routes import health, voices
+from api.routes import auth, credits, health, voices
 
 
 def create_app(container: Container | None = None) -> FastAPI:
@@ -32,7 +33,10 @@ def create_app(container: Container | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.container = container
+    install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(auth.router)
+    app.include_router(credits.router)
     app.include_router(voices.router)
     mount_frontend(app, project_root() / "frontend" / "dist")
     return app

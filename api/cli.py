@@ -11,10 +11,12 @@ from pydantic import ValidationError
 
 from adapters.plugin_manager import PluginError
 from adapters.settings import describe
+from api.users_command import app as users_app
 
 app = typer.Typer(help="PodForge: an AI podcast studio.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
 
 
 def fail(message: str) -> typer.Exit:

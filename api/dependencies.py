@@ -5,14 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Query, Request
+from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from adapters.auth.rate_limit import LoginLimiter
+from adapters.auth.tokens import InvalidToken, JwtTokens
 from adapters.container import Container
 from adapters.settings import Settings
 from adapters.voices.library import VoiceLibrary
+from core.accounts import User
+from core.billing import BillingRules
+from core.errors import NotFound
+from core.services.accounts import get_user, require_active
+from ports.accounts import PasswordHasher, PaymentProvider, UnitOfWork
 from ports.queue import Queue
 from ports.storage import Storage
+
+bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 
 def get_container(request: Request) -> Container:
@@ -48,8 +58,69 @@ def get_voice_library(container: ContainerDep) -> VoiceLibrary:
     return library
 
 
+def get_unit_of_work(container: ContainerDep) -> UnitOfWork:
+    uow: UnitOfWork = container.unit_of_work()
+    return uow
+
+
+def get_password_hasher(container: ContainerDep) -> PasswordHasher:
+    hasher: PasswordHasher = container.password_hasher()
+    return hasher
+
+
+def get_tokens(container: ContainerDep) -> JwtTokens:
+    tokens: JwtTokens = container.tokens()
+    return tokens
+
+
+def get_billing_rules(container: ContainerDep) -> BillingRules:
+    rules: BillingRules = container.billing_rules()
+    return rules
+
+
+def get_login_limiter(container: ContainerDep) -> LoginLimiter:
+    limiter: LoginLimiter = container.login_limiter()
+    return limiter
+
+
+def get_payments(container: ContainerDep) -> PaymentProvider:
+    payments: PaymentProvider = container.payments()
+    return payments
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 StorageDep = Annotated[Storage, Depends(get_storage)]
 QueueDep = Annotated[Queue, Depends(get_queue)]
 VoiceLibraryDep = Annotated[VoiceLibrary, Depends(get_voice_library)]
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_unit_of_work)]
+PasswordHasherDep = Annotated[PasswordHasher, Depends(get_password_hasher)]
+TokensDep = Annotated[JwtTokens, Depends(get_tokens)]
+BillingRulesDep = Annotated[BillingRules, Depends(get_billing_rules)]
+LoginLimiterDep = Annotated[LoginLimiter, Depends(get_login_limiter)]
+PaymentsDep = Annotated[PaymentProvider, Depends(get_payments)]
+
+
+def unauthorized(detail: str) -> HTTPException:
+    return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def get_current_user(uow: UnitOfWorkDep, tokens: TokensDep,
+                     token: Annotated[str | None, Depends(bearer)]) -> User:
+    """The signed-in, active user. 401 without a valid token; 403 if suspended or banned."""
+    if not token:
+        raise unauthorized("sign in first: send Authorization: Bearer <token>")
+    try:
+        claims = tokens.decode(token)
+    except InvalidToken:
+        raise unauthorized("the token is invalid or has expired: sign in again") from None
+    try:
+        user = get_user(uow=uow, user_id=str(claims["sub"]))
+    except NotFound:
+        raise unauthorized("the token's account no longer exists") from None
+    return require_active(user)
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+Offset = Annotated[int, Query(ge=0)]

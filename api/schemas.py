@@ -1,8 +1,17 @@
-"""Response and request bodies of the HTTP API."""
+"""Request and response bodies of the HTTP API."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, EmailStr, Field, StringConstraints
+
+from core.accounts import MIN_PASSWORD_LENGTH, User
+from ports.ledger import LedgerEntry
+
+Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=64,
+                                            pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
 class VoiceOut(BaseModel):
@@ -13,3 +22,65 @@ class VoiceOut(BaseModel):
     category: str
     gender: str
     provider: str
+
+
+class RegisterIn(BaseModel):
+    username: Username
+    email: EmailStr
+    password: Annotated[str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=256)]
+
+
+class LoginIn(BaseModel):
+    username: Annotated[str, Field(min_length=1, max_length=254,
+                                   description="username or email")]
+    password: Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+
+
+class UserOut(BaseModel):
+    id: str
+    username: str
+    email: str
+    credit_balance: int
+    total_credit_purchased: int
+    status: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(id=user.id, username=user.username, email=user.email,
+                   credit_balance=user.credit_balance,
+                   total_credit_purchased=user.total_credit_purchased,
+                   status=user.status.value, created_at=user.created_at)
+
+
+class TransactionOut(BaseModel):
+    id: str
+    amount: int
+    balance_after: int
+    type: str
+    reference_id: str | None
+    description: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, entry: LedgerEntry) -> TransactionOut:
+        return cls(id=entry.id, amount=entry.amount, balance_after=entry.balance_after,
+                   type=entry.type.value, reference_id=entry.reference_id,
+                   description=entry.description, created_at=entry.created_at)
+
+
+class TransactionPage(BaseModel):
+    items: list[TransactionOut]
+    total: int
+
+
+class PurchaseIn(BaseModel):
+    amount: Annotated[int, Field(gt=0, strict=True)]
+    order_id: Annotated[str, StringConstraints(min_length=1, max_length=64,
+                                               pattern=r"^[A-Za-z0-9_.:-]+$")]

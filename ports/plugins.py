@@ -23,6 +23,7 @@ PORTS: Final[Mapping[str, str]] = {
     "queue": "queue",
     "llm": "llm",
     "synthesizer": "tts",
+    "payment": "payment",
 }
 
 

@@ -70,3 +70,24 @@ def container(settings: Settings):  # type: ignore[no-untyped-def]
     built = create_container(settings)
     yield built
     built.shutdown_resources()
+
+
+@pytest.fixture
+def migrated_settings(settings: Settings) -> Settings:
+    """Embedded-default settings whose SQLite database has the current schema."""
+    from adapters.db.migrate import upgrade
+
+    upgrade(settings.database_url)
+    return settings
+
+
+@pytest.fixture
+def client(migrated_settings: Settings):  # type: ignore[no-untyped-def]
+    """The HTTP app on the embedded default, as a test client."""
+    from fastapi.testclient import TestClient
+
+    from adapters.container import create_container
+    from api.app import create_app
+
+    with TestClient(create_app(create_container(migrated_settings))) as test_client:
+        yield test_client

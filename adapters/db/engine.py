@@ -22,11 +22,18 @@ def driver_url(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy, not the driver, begins transactions
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")  # SQLite leaves foreign keys unchecked otherwise
     cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the single writer
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _begin_immediate(connection: Any) -> None:
+    # Take SQLite's write lock when a transaction starts, so that read-then-write sequences
+    # (a balance check, then a debit) cannot interleave between two writers.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_db_engine(url: str, **options: Any) -> Engine:
@@ -37,5 +44,6 @@ def create_db_engine(url: str, **options: Any) -> Engine:
             Path(full_url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(full_url, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin_immediate)
         return engine
     return create_engine(full_url, pool_pre_ping=True, **options)

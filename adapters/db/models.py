@@ -18,10 +18,12 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from core.states import (
@@ -51,6 +53,23 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timestamps in UTC, time zone attached on every database (SQLite drops it on storage)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
 def one_of(column: str, values: type[StrEnum]) -> str:
     """SQL for a check that ``column`` holds one of the enum's values."""
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
@@ -58,7 +77,7 @@ def one_of(column: str, values: type[StrEnum]) -> str:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JsonData}  # noqa: RUF012 (SQLAlchemy reads it)
+    type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JsonData}  # noqa: RUF012 (SQLAlchemy reads it)
 
 
 class User(Base):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,12 +19,6 @@ class UnwritableStorage(LocalStorage):
 
     def check_ready(self) -> None:
         raise PermissionError("read-only file system")
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(create_container(settings))) as client:
-        yield client
 
 
 def test_healthz_answers_without_any_service(client: TestClient) -> None:

@@ -1,0 +1,1 @@
+"""Authentication: password hashing, JSON Web Tokens, login rate limiting."""

@@ -1,0 +1,22 @@
+"""Argon2id password hashing (argon2-cffi)."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher as Argon2
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from ports.accounts import PasswordHasher
+
+
+class Argon2PasswordHasher(PasswordHasher):
+    def __init__(self) -> None:
+        self._argon2 = Argon2()
+
+    def hash(self, password: str) -> str:
+        return self._argon2.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return self._argon2.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False

@@ -1,0 +1,86 @@
+"""SQLAlchemy repositories: queries only; the unit of work owns the transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from adapters.db import models
+from adapters.db.ledger import as_uuid, to_entry
+from core.accounts import User
+from core.states import UserStatus
+from ports.accounts import TransactionRepository, UserRepository
+from ports.ledger import LedgerEntry
+
+
+def to_user(row: models.User) -> User:
+    return User(str(row.id), row.username, row.email, row.password_hash, row.credit_balance,
+                row.total_credit_purchased, UserStatus(row.status), row.created_at)
+
+
+class SqlUserRepository(UserRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, *, username: str, email: str, password_hash: str) -> User:
+        row = models.User(username=username, email=email.lower(), password_hash=password_hash,
+                          credit_balance=0, total_credit_purchased=0,
+                          status=UserStatus.ACTIVE.value)
+        self.session.add(row)
+        self.session.flush()
+        return to_user(row)
+
+    def get(self, user_id: str) -> User | None:
+        uid = as_uuid(user_id)
+        row = self.session.get(models.User, uid, populate_existing=True) if uid else None
+        return to_user(row) if row else None
+
+    def get_by_login(self, login: str) -> User | None:
+        row = self.session.execute(select(models.User).where(or_(
+            models.User.username == login, models.User.email == login.lower()))
+        ).scalars().first()
+        return to_user(row) if row else None
+
+    def taken(self, *, username: str, email: str) -> list[str]:
+        rows = self.session.execute(select(models.User.username, models.User.email).where(
+            or_(models.User.username == username, models.User.email == email.lower()))).all()
+        fields = []
+        if any(row.username == username for row in rows):
+            fields.append("username")
+        if any(row.email == email.lower() for row in rows):
+            fields.append("email")
+        return fields
+
+    def set_status(self, user_id: str, status: UserStatus) -> None:
+        self.session.execute(update(models.User).where(models.User.id == as_uuid(user_id))
+                             .values(status=status.value))
+
+    def list(self, *, limit: int, offset: int) -> tuple[list[User], int]:
+        total = self.session.execute(select(func.count()).select_from(models.User)).scalar_one()
+        rows = self.session.execute(select(models.User).order_by(models.User.created_at)
+                                    .limit(limit).offset(offset)).scalars()
+        return [to_user(row) for row in rows], total
+
+
+class SqlTransactionRepository(TransactionRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def list_for_user(self, user_id: str, *, limit: int, offset: int
+                      ) -> tuple[list[LedgerEntry], int]:
+        uid = as_uuid(user_id)
+        owned = models.CreditTransaction.user_id == uid
+        total = self.session.execute(
+            select(func.count()).select_from(models.CreditTransaction).where(owned)).scalar_one()
+        rows = self.session.execute(
+            select(models.CreditTransaction).where(owned)
+            .order_by(models.CreditTransaction.created_at.desc(),
+                      models.CreditTransaction.balance_after.desc())
+            .limit(limit).offset(offset)).scalars()
+        return [to_entry(row) for row in rows], total
+
+    def find(self, user_id: str, idempotency_key: str) -> LedgerEntry | None:
+        row = self.session.execute(select(models.CreditTransaction).where(
+            models.CreditTransaction.user_id == as_uuid(user_id),
+            models.CreditTransaction.idempotency_key == idempotency_key)).scalar_one_or_none()
+        return to_entry(row) if row else None

@@ -1,0 +1,60 @@
+"""Maps domain errors to HTTP answers: ``{"detail": ...}`` with the status the API promises."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from core.errors import (
+    AccountLocked,
+    AuthenticationFailed,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    ServiceUnavailable,
+)
+from ports.accounts import PaymentDeclined
+from ports.ledger import InsufficientCredits
+from ports.tts_engine import VoiceConfigError
+
+STATUS = {
+    NotFound: 404,
+    Conflict: 409,
+    PayloadTooLarge: 413,
+    InvalidInput: 422,
+    VoiceConfigError: 422,
+    AuthenticationFailed: 401,
+    AccountLocked: 403,
+    PaymentDeclined: 402,
+    ServiceUnavailable: 503,
+}
+
+
+def _detail(error: Exception) -> JSONResponse:
+    status = next(code for kind, code in STATUS.items() if isinstance(error, kind))
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
+
+
+def _insufficient(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, InsufficientCredits)
+    return JSONResponse(
+        {"detail": f"not enough credits: {error.required} needed, {error.balance} available",
+         "required": error.required, "balance": error.balance, "shortfall": error.shortfall},
+        status_code=402,
+    )
+
+
+def _rate_limited(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RateLimited)
+    return JSONResponse({"detail": str(error)}, status_code=429,
+                        headers={"Retry-After": str(error.retry_after)})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    for kind in STATUS:
+        app.add_exception_handler(kind, lambda _request, error: _detail(error))
+    app.add_exception_handler(InsufficientCredits, _insufficient)
+    app.add_exception_handler(RateLimited, _rate_limited)

@@ -1,0 +1,86 @@
+"""Use cases for accounts: register, log in, and what operators do to users."""
+
+from __future__ import annotations
+
+from core.accounts import MIN_PASSWORD_LENGTH, User
+from core.billing import BillingRules
+from core.errors import AccountLocked, AuthenticationFailed, Conflict, InvalidInput, NotFound
+from core.states import UserStatus
+from ports.accounts import PasswordHasher, UnitOfWork
+from ports.ledger import LedgerEntry
+
+
+def register_user(*, uow: UnitOfWork, hasher: PasswordHasher, rules: BillingRules,
+                  username: str, email: str, password: str) -> User:
+    """Create an account with the sign-up bonus, in one transaction."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"password must have at least {MIN_PASSWORD_LENGTH} characters",
+                           field="password")
+    with uow:
+        taken = uow.users.taken(username=username, email=email)
+        if taken:
+            raise Conflict(f"that {taken[0]} is already registered", field=taken[0])
+        user = uow.users.add(username=username, email=email, password_hash=hasher.hash(password))
+        if rules.signup_credits:
+            uow.ledger.grant(user_id=user.id, amount=rules.signup_credits, reference_id=None,
+                             idempotency_key="signup", description="sign-up bonus")
+        uow.commit()
+        registered = uow.users.get(user.id)
+    assert registered is not None
+    return registered
+
+
+def authenticate(*, uow: UnitOfWork, hasher: PasswordHasher, login: str, password: str) -> User:
+    """The user whose username or email and password match.
+
+    :raises AuthenticationFailed: either is wrong (without saying which).
+    :raises AccountLocked: the account is suspended or banned.
+    """
+    with uow:
+        user = uow.users.get_by_login(login)
+    if user is None or not hasher.verify(user.password_hash, password):
+        raise AuthenticationFailed("wrong username, email or password")
+    require_active(user)
+    return user
+
+
+def require_active(user: User) -> User:
+    """:raises AccountLocked: unless the account is active."""
+    if not user.active:
+        raise AccountLocked(f"this account is {user.status.value}")
+    return user
+
+
+def get_user(*, uow: UnitOfWork, user_id: str) -> User:
+    with uow:
+        user = uow.users.get(user_id)
+    if user is None:
+        raise NotFound("no such user")
+    return user
+
+
+def find_user(*, uow: UnitOfWork, login: str) -> User:
+    """An operator's lookup by username, email or id."""
+    with uow:
+        user = uow.users.get_by_login(login) or uow.users.get(login)
+    if user is None:
+        raise NotFound(f"no user {login!r}")
+    return user
+
+
+def set_status(*, uow: UnitOfWork, user_id: str, status: UserStatus) -> None:
+    with uow:
+        uow.users.set_status(user_id, status)
+        uow.commit()
+
+
+def grant_credits(*, uow: UnitOfWork, user_id: str, amount: int, reason: str,
+                  idempotency_key: str) -> LedgerEntry:
+    """An operator's gift of credits."""
+    if amount <= 0:
+        raise InvalidInput("amount must be a positive whole number", field="amount")
+    with uow:
+        entry = uow.ledger.grant(user_id=user_id, amount=amount, reference_id=None,
+                                 idempotency_key=idempotency_key, description=reason)
+        uow.commit()
+    return entry
