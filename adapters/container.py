@@ -21,6 +21,7 @@ from adapters.settings import Settings, load_settings
 from adapters.voices.library import VoiceLibrary
 from adapters.voices.providers import open_synthesizers
 from core.billing import BillingRules
+from core.script import rules_from_config
 from ports.plugins import PORTS, AdapterContext
 
 # The ports configuration picks one adapter for, each by its section's ``type``.
@@ -111,6 +112,9 @@ class Container(containers.DeclarativeContainer):
     unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, session_factory)
     ledger = providers.Singleton(SqlAlchemyLedger, session_factory=session_factory)
     billing_rules = providers.Singleton(make_billing_rules, settings)
+    script_rules = providers.Singleton(
+        rules_from_config, providers.Callable(lambda s: s.model_dump(), settings)
+    )
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(make_jwt_tokens, settings)
     login_limiter = providers.Singleton(make_login_limiter, settings, redis.provider)

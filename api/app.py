@@ -11,7 +11,7 @@ from adapters.container import Container, create_container
 from adapters.settings import project_root
 from api.errors import install_error_handlers
 from api.frontend import mount_frontend
-from api.routes import auth, credits, health, voices
+from api.routes import auth, credits, health, scripts, voices
 
 
 def create_app(container: Container | None = None) -> FastAPI:
@@ -37,6 +37,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(credits.router)
+    app.include_router(scripts.router)
     app.include_router(voices.router)
     mount_frontend(app, project_root() / "frontend" / "dist")
     return app

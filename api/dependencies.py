@@ -17,8 +17,9 @@ from adapters.voices.library import VoiceLibrary
 from core.accounts import User
 from core.billing import BillingRules
 from core.errors import NotFound
+from core.script import ScriptLimits, SegmenterRules
 from core.services.accounts import get_user, require_active
-from ports.accounts import PasswordHasher, PaymentProvider, UnitOfWork
+from ports.persistence import PasswordHasher, PaymentProvider, UnitOfWork
 from ports.queue import Queue
 from ports.storage import Storage
 
@@ -88,6 +89,11 @@ def get_payments(container: ContainerDep) -> PaymentProvider:
     return payments
 
 
+def get_script_rules(container: ContainerDep) -> tuple[SegmenterRules, ScriptLimits]:
+    rules: tuple[SegmenterRules, ScriptLimits] = container.script_rules()
+    return rules
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 StorageDep = Annotated[Storage, Depends(get_storage)]
@@ -99,6 +105,7 @@ TokensDep = Annotated[JwtTokens, Depends(get_tokens)]
 BillingRulesDep = Annotated[BillingRules, Depends(get_billing_rules)]
 LoginLimiterDep = Annotated[LoginLimiter, Depends(get_login_limiter)]
 PaymentsDep = Annotated[PaymentProvider, Depends(get_payments)]
+ScriptRulesDep = Annotated[tuple[SegmenterRules, ScriptLimits], Depends(get_script_rules)]
 
 
 def unauthorized(detail: str) -> HTTPException:

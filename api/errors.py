@@ -15,8 +15,8 @@ from core.errors import (
     RateLimited,
     ServiceUnavailable,
 )
-from ports.accounts import PaymentDeclined
 from ports.ledger import InsufficientCredits
+from ports.persistence import PaymentDeclined
 from ports.tts_engine import VoiceConfigError
 
 STATUS = {

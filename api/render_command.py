@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from adapters.container import Container
-from core.script import ScriptLimits, SegmenterRules, validate_script
+from core.script import validate_script
 from core.voices import default_voice_config
 from ports.tts_engine import AudioResult
 
@@ -48,14 +48,8 @@ def parse_voice_options(options: Sequence[str]) -> dict[str, str]:
 def render_file(container: Container, script_path: Path, voices: Sequence[str],
                 out_dir: Path) -> tuple[Path, Path, AudioResult]:
     """Render ``script_path`` into ``out_dir/<stem>.wav`` and ``.mp3``; nothing else lands there."""
-    settings = container.settings()
     content = read_script(script_path)
-    report = validate_script(
-        content,
-        SegmenterRules(**settings.segmenter.model_dump(include={
-            "max_segment_seconds", "cjk_chars_per_second", "latin_chars_per_second"})),
-        ScriptLimits(max_bytes=settings.scripts.max_bytes),
-    )
+    report = validate_script(content, *container.script_rules())
     if report.errors:
         raise RenderError("\n".join(f"{script_path}:{p.line}: {p.message}" for p in report.errors))
     library = container.voice_library()

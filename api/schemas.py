@@ -84,3 +84,57 @@ class PurchaseIn(BaseModel):
     amount: Annotated[int, Field(gt=0, strict=True)]
     order_id: Annotated[str, StringConstraints(min_length=1, max_length=64,
                                                pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+class ScriptIn(BaseModel):
+    title: Annotated[str, Field(max_length=200)] | None = None
+    content: str
+
+
+class ScriptUpdate(BaseModel):
+    title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    content: str | None = None
+
+
+class ContentIn(BaseModel):
+    content: str
+
+
+class ScriptOut(BaseModel):
+    id: str
+    title: str
+    content: str
+    source: str
+    speakers: list[str]
+    estimated_chars: int
+    estimated_duration: float
+    estimated_credits: int
+    conversation_id: str | None
+    created_at: datetime
+
+
+class ScriptPage(BaseModel):
+    items: list[ScriptOut]
+    total: int
+
+
+class SegmentOut(BaseModel):
+    speaker: str
+    text: str
+    line: int
+
+
+class ProblemOut(BaseModel):
+    line: int
+    severity: Literal["error", "warning"]
+    message: str
+
+
+class ValidationOut(BaseModel):
+    speakers: list[str]
+    segments: list[SegmentOut]
+    estimated_chars: int
+    estimated_duration: float
+    estimated_credits: int
+    problems: list[ProblemOut]
+    language: str

@@ -91,3 +91,25 @@ def client(migrated_settings: Settings):  # type: ignore[no-untyped-def]
 
     with TestClient(create_app(create_container(migrated_settings))) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def pg_settings(pg_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings on a fresh, migrated PostgreSQL database."""
+    from adapters.db.migrate import upgrade
+
+    monkeypatch.setenv("PODFORGE_DATABASE__URL", pg_database_url)
+    upgrade(pg_database_url)
+    return load_settings()
+
+
+@pytest.fixture
+def pg_client(pg_settings: Settings):  # type: ignore[no-untyped-def]
+    """The HTTP app on PostgreSQL, as a test client."""
+    from fastapi.testclient import TestClient
+
+    from adapters.container import create_container
+    from api.app import create_app
+
+    with TestClient(create_app(create_container(pg_settings))) as test_client:
+        yield test_client

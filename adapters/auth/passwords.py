@@ -5,7 +5,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher as Argon2
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ports.accounts import PasswordHasher
+from ports.persistence import PasswordHasher
 
 
 class Argon2PasswordHasher(PasswordHasher):

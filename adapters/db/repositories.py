@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from adapters.db import models
 from adapters.db.ledger import as_uuid, to_entry
 from core.accounts import User
-from core.states import UserStatus
-from ports.accounts import TransactionRepository, UserRepository
+from core.entities import ScriptRecord
+from core.states import ScriptSource, UserStatus
 from ports.ledger import LedgerEntry
+from ports.persistence import ScriptRepository, TransactionRepository, UserRepository
 
 
 def to_user(row: models.User) -> User:
@@ -84,3 +87,58 @@ class SqlTransactionRepository(TransactionRepository):
             models.CreditTransaction.user_id == as_uuid(user_id),
             models.CreditTransaction.idempotency_key == idempotency_key)).scalar_one_or_none()
         return to_entry(row) if row else None
+
+
+def to_script(row: models.Script) -> ScriptRecord:
+    return ScriptRecord(str(row.id), str(row.user_id), row.title, row.content,
+                        ScriptSource(row.source),
+                        str(row.conversation_id) if row.conversation_id else None,
+                        row.generation_params, row.estimated_chars, row.estimated_duration,
+                        row.created_at)
+
+
+class SqlScriptRepository(ScriptRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _row(self, script_id: str, user_id: str) -> models.Script | None:
+        sid, uid = as_uuid(script_id), as_uuid(user_id)
+        if sid is None or uid is None:
+            return None
+        return self.session.execute(select(models.Script).where(
+            models.Script.id == sid, models.Script.user_id == uid)).scalar_one_or_none()
+
+    def add(self, *, user_id: str, title: str, content: str, source: ScriptSource,
+            estimated_chars: int, estimated_duration: float,
+            conversation_id: str | None = None,
+            generation_params: dict[str, Any] | None = None) -> ScriptRecord:
+        row = models.Script(user_id=as_uuid(user_id), title=title, content=content,
+                            source=source.value, estimated_chars=estimated_chars,
+                            estimated_duration=estimated_duration,
+                            conversation_id=as_uuid(conversation_id) if conversation_id else None,
+                            generation_params=generation_params)
+        self.session.add(row)
+        self.session.flush()
+        return to_script(row)
+
+    def get(self, script_id: str, *, user_id: str) -> ScriptRecord | None:
+        row = self._row(script_id, user_id)
+        return to_script(row) if row else None
+
+    def list(self, *, user_id: str, limit: int, offset: int) -> tuple[list[ScriptRecord], int]:
+        owned = models.Script.user_id == as_uuid(user_id)
+        total = self.session.execute(
+            select(func.count()).select_from(models.Script).where(owned)).scalar_one()
+        rows = self.session.execute(select(models.Script).where(owned).order_by(
+            models.Script.created_at.desc()).limit(limit).offset(offset)).scalars()
+        return [to_script(row) for row in rows], total
+
+    def update(self, script_id: str, *, user_id: str, title: str, content: str,
+               estimated_chars: int, estimated_duration: float) -> ScriptRecord | None:
+        row = self._row(script_id, user_id)
+        if row is None:
+            return None
+        row.title, row.content = title, content
+        row.estimated_chars, row.estimated_duration = estimated_chars, estimated_duration
+        self.session.flush()
+        return to_script(row)

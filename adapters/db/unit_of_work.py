@@ -7,8 +7,12 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from adapters.db.ledger import SqlAlchemyLedger
-from adapters.db.repositories import SqlTransactionRepository, SqlUserRepository
-from ports.accounts import UnitOfWork
+from adapters.db.repositories import (
+    SqlScriptRepository,
+    SqlTransactionRepository,
+    SqlUserRepository,
+)
+from ports.persistence import UnitOfWork
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
@@ -19,6 +23,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.session = self.session_factory()
         self.users = SqlUserRepository(self.session)
         self.transactions = SqlTransactionRepository(self.session)
+        self.scripts = SqlScriptRepository(self.session)
         self.ledger = SqlAlchemyLedger(session=self.session)
         return self
 

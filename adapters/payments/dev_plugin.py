@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 
 from ports import AdapterContext, AdapterSpec, NoSettings, hookimpl
-from ports.accounts import PaymentDeclined, PaymentProvider
+from ports.persistence import PaymentDeclined, PaymentProvider
 
 
 class DevPaymentProvider(PaymentProvider):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from core.script.model import Chunk, ParsedScript, Problem, Severity, Turn
 from core.script.parser import parse_script
@@ -96,3 +98,20 @@ def validate_script(
         problems=problems,
         language="zh" if is_mostly_cjk(parsed.turns) else "en",
     )
+
+
+def rules_from_config(config: Mapping[str, Any]) -> tuple[SegmenterRules, ScriptLimits]:
+    """Segmentation rules and script limits from the configuration as plain data."""
+    segmenter, audio = config["segmenter"], config["audio"]
+    rules = SegmenterRules(
+        max_segment_seconds=segmenter["max_segment_seconds"],
+        cjk_chars_per_second=segmenter["cjk_chars_per_second"],
+        latin_chars_per_second=segmenter["latin_chars_per_second"],
+    )
+    limits = ScriptLimits(
+        max_bytes=config["scripts"]["max_bytes"],
+        chars_per_credit=config["billing"]["audio_chars_per_credit"],
+        silence_min=audio["silence_min"],
+        silence_max=audio["silence_max"],
+    )
+    return rules, limits

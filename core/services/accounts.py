@@ -6,8 +6,8 @@ from core.accounts import MIN_PASSWORD_LENGTH, User
 from core.billing import BillingRules
 from core.errors import AccountLocked, AuthenticationFailed, Conflict, InvalidInput, NotFound
 from core.states import UserStatus
-from ports.accounts import PasswordHasher, UnitOfWork
 from ports.ledger import LedgerEntry
+from ports.persistence import PasswordHasher, UnitOfWork
 
 
 def register_user(*, uow: UnitOfWork, hasher: PasswordHasher, rules: BillingRules,

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from core.billing import BillingRules
 from core.errors import InvalidInput
-from ports.accounts import PaymentProvider, UnitOfWork
 from ports.ledger import LedgerEntry
+from ports.persistence import PaymentProvider, UnitOfWork
 
 
 def purchase_credits(*, uow: UnitOfWork, payments: PaymentProvider, rules: BillingRules,
                      user_id: str, amount: int, order_id: str) -> tuple[LedgerEntry, bool]:
     """Buy ``amount`` credits once per ``order_id``; returns the entry and whether it is new.
 
-    :raises ports.accounts.PaymentDeclined: the provider refused; nothing was recorded.
+    :raises ports.persistence.PaymentDeclined: the provider refused; nothing was recorded.
     """
     if not 0 < amount <= rules.max_purchase_credits:
         raise InvalidInput(f"amount must be between 1 and {rules.max_purchase_credits}",

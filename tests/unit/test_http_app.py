@@ -65,7 +65,7 @@ def test_web_app_routes_fall_back_to_index_html(settings: Settings, tmp_path: Pa
         assert client.get("/scripts/123/edit").text == "<div id=app></div>"
         assert client.get("/assets/app.js").text == "console.log(1)"
         assert "outside" not in client.get("/../secret.txt").text
-        assert client.get("/api/scripts").status_code == 404
+        assert client.get("/api/no-such-route").status_code == 404
 
 
 def test_the_voice_library_is_listed_and_filtered_by_language(client: TestClient) -> None:

@@ -1,12 +1,14 @@
-"""Ports for accounts: the unit of work with its repositories, password hashing, payments."""
+"""Persistence and account ports: the unit of work, its repositories, passwords, payments."""
 
 from __future__ import annotations
 
 import abc
 from types import TracebackType
+from typing import Any
 
 from core.accounts import User
-from core.states import UserStatus
+from core.entities import ScriptRecord
+from core.states import ScriptSource, UserStatus
 from ports.ledger import Ledger, LedgerEntry
 
 
@@ -51,11 +53,36 @@ class TransactionRepository(abc.ABC):
         """The entry recorded under the key, if any."""
 
 
+class ScriptRepository(abc.ABC):
+    """Scripts, always looked up by their owner too: another user's script does not exist."""
+
+    @abc.abstractmethod
+    def add(self, *, user_id: str, title: str, content: str, source: ScriptSource,
+            estimated_chars: int, estimated_duration: float,
+            conversation_id: str | None = None,
+            generation_params: dict[str, Any] | None = None) -> ScriptRecord:
+        """Store a new script."""
+
+    @abc.abstractmethod
+    def get(self, script_id: str, *, user_id: str) -> ScriptRecord | None:
+        """The user's script, or None (also for a malformed id or another user's script)."""
+
+    @abc.abstractmethod
+    def list(self, *, user_id: str, limit: int, offset: int) -> tuple[list[ScriptRecord], int]:
+        """A page of the user's scripts, newest first, and the total."""
+
+    @abc.abstractmethod
+    def update(self, script_id: str, *, user_id: str, title: str, content: str,
+               estimated_chars: int, estimated_duration: float) -> ScriptRecord | None:
+        """Replace title and content; None if the user has no such script."""
+
+
 class UnitOfWork(abc.ABC):
     """One database transaction; leaving the block without :meth:`commit` rolls it back."""
 
     users: UserRepository
     transactions: TransactionRepository
+    scripts: ScriptRepository
     ledger: Ledger
 
     @abc.abstractmethod
