@@ -18,11 +18,19 @@ from adapters.db.ledger import SqlAlchemyLedger
 from adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.plugin_manager import AdapterRegistry, get_plugin_manager
 from adapters.settings import Settings, load_settings
+from adapters.status_cache import MemoryStatusCache, RedisStatusCache
 from adapters.voices.library import VoiceLibrary
 from adapters.voices.providers import open_synthesizers
 from core.billing import BillingRules
 from core.script import rules_from_config
+from core.services.rendering import RenderDeps
+from ports.persistence import UnitOfWork
 from ports.plugins import PORTS, AdapterContext
+from ports.queue import Queue
+from ports.status_cache import StatusCache
+from ports.storage import Storage
+from ports.tts_engine import TTSEngine
+from workers.maintenance import Maintenance
 
 # The ports configuration picks one adapter for, each by its section's ``type``.
 SELECTED_PORTS = ("engine", "storage", "queue", "payment")
@@ -68,6 +76,36 @@ def make_login_limiter(settings: Settings, redis: Callable[[], Redis]) -> LoginL
     return LoginLimiter(MemoryFailureCounter())
 
 
+def make_status_cache(settings: Settings, redis: Callable[[], Redis]) -> StatusCache:
+    """Shared through Redis when the deployment has it, so any API process can answer."""
+    if settings.queue.type == "redis":
+        return RedisStatusCache(redis())
+    return MemoryStatusCache()
+
+
+def heartbeat_seconds(settings: Settings) -> float:
+    """Renew claims well within the visibility timeout (every 20 s with the default 60)."""
+    return min(20.0, settings.queue.visibility_timeout_seconds / 3)
+
+
+def make_render_deps(settings: Settings, unit_of_work: Callable[[], UnitOfWork],
+                     engine: TTSEngine, storage: Storage, cache: StatusCache,
+                     billing: BillingRules) -> RenderDeps:
+    return RenderDeps(unit_of_work=unit_of_work, engine=engine, storage=storage, cache=cache,
+                      billing=billing, work_root=settings.data_dir / "work",
+                      timeout_seconds=settings.worker.task_timeout_minutes * 60,
+                      heartbeat_seconds=heartbeat_seconds(settings))
+
+
+def make_maintenance(settings: Settings, unit_of_work: Callable[[], UnitOfWork], queue: Queue,
+                     storage: Storage, cache: StatusCache) -> Maintenance:
+    return Maintenance(unit_of_work=unit_of_work, queue=queue, storage=storage, cache=cache,
+                       work_root=settings.data_dir / "work",
+                       timeout_seconds=settings.worker.task_timeout_minutes * 60,
+                       stale_after_seconds=2 * settings.queue.visibility_timeout_seconds,
+                       retention_seconds=settings.worker.temp_retention_hours * 3600)
+
+
 def make_jwt_tokens(settings: Settings) -> JwtTokens:
     auth = settings.auth
     return JwtTokens(secret=auth.jwt_secret.get_secret_value(), issuer=auth.jwt_issuer,
@@ -97,18 +135,21 @@ class Container(containers.DeclarativeContainer):
     voice_library = providers.Singleton(
         VoiceLibrary, providers.Callable(lambda s: s.voices_path, settings)
     )
-    adapter_context = providers.Singleton(make_adapter_context, settings, voices=voice_library)
+    redis = providers.Resource(open_redis, settings)
+    adapter_context = providers.Singleton(
+        make_adapter_context, settings, voices=voice_library, redis=redis.provider
+    )
     synthesizers = providers.Resource(
         open_synthesizers, adapter_registry, settings, adapter_context
     )
     engine_context = providers.Singleton(
-        make_adapter_context, settings, voices=voice_library, synthesizers=synthesizers
+        make_adapter_context, settings, voices=voice_library, synthesizers=synthesizers,
+        redis=redis.provider,
     )
 
     db_engine = providers.Resource(open_db_engine, settings)
     session_factory = providers.Singleton(sessionmaker, bind=db_engine, expire_on_commit=False)
 
-    redis = providers.Resource(open_redis, settings)
     unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, session_factory)
     ledger = providers.Singleton(SqlAlchemyLedger, session_factory=session_factory)
     billing_rules = providers.Singleton(make_billing_rules, settings)
@@ -128,6 +169,14 @@ class Container(containers.DeclarativeContainer):
     queue = providers.Singleton(build_adapter, adapter_registry, "queue", settings, adapter_context)
     tts_engine = providers.Singleton(
         build_adapter, adapter_registry, "engine", settings, engine_context
+    )
+    status_cache = providers.Singleton(make_status_cache, settings, redis.provider)
+    render_deps = providers.Singleton(
+        make_render_deps, settings, unit_of_work.provider, tts_engine, storage, status_cache,
+        billing_rules,
+    )
+    maintenance = providers.Singleton(
+        make_maintenance, settings, unit_of_work.provider, queue, storage, status_cache
     )
 
 

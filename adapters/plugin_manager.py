@@ -22,6 +22,7 @@ DISABLE_AUTOLOAD_ENV_VAR = "PODFORGE_DISABLE_PLUGIN_AUTOLOAD"
 # distributions are skipped when not installed.
 BUILTIN_PLUGINS: Mapping[str, str] = {
     "memory_queue": "adapters.queue.memory_plugin",
+    "redis_queue": "adapters.queue.redis_plugin",
     "espeak_voices": "adapters.voices.espeak_plugin",
     "dev_payments": "adapters.payments.dev_plugin",
     "local_storage": "podforge_local_storage.plugin",

@@ -119,6 +119,7 @@ class WorkerSection(Section):
     task_timeout_minutes: float = Field(30, gt=0)
     max_retries: int = Field(1, ge=0)
     temp_retention_hours: float = Field(24, ge=0)
+    duty_seconds: float = Field(10, gt=0)  # how often the watchdog and reconciler run
 
 
 class CacheSection(Section):
@@ -130,6 +131,7 @@ class AuthSection(Section):
     jwt_issuer: str = "podforge"
     jwt_expire_minutes: int = Field(60 * 24, gt=0)
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
+    download_token_minutes: int = Field(60, gt=0)
 
 
 class Settings(BaseSettings):

@@ -11,7 +11,8 @@ from adapters.container import Container, create_container
 from adapters.settings import project_root
 from api.errors import install_error_handlers
 from api.frontend import mount_frontend
-from api.routes import auth, credits, health, scripts, voices
+from api.routes import audio, auth, credits, health, scripts, tasks, voices
+from workers.in_process import InProcessWorkers
 
 
 def create_app(container: Container | None = None) -> FastAPI:
@@ -21,9 +22,15 @@ def create_app(container: Container | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         container.init_resources()
+        settings = container.settings()
+        # The in-process queue is reachable only from this process: its workers live here.
+        workers = (InProcessWorkers.start(container, settings.worker.processes)
+                   if settings.queue.type == "memory" else None)
         try:
             yield
         finally:
+            if workers is not None:
+                workers.stop()
             container.shutdown_resources()
 
     app = FastAPI(
@@ -38,6 +45,8 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(credits.router)
     app.include_router(scripts.router)
+    app.include_router(tasks.router)
+    app.include_router(audio.router)
     app.include_router(voices.router)
     mount_frontend(app, project_root() / "frontend" / "dist")
     return app

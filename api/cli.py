@@ -44,6 +44,25 @@ def serve(
 
 
 @app.command()
+def worker(
+    processes: Annotated[int | None, typer.Option(
+        min=1, max=64, help="Worker processes; default [worker] processes.")] = None,
+) -> None:
+    """Run worker processes that render queued tasks (for [queue] type = "redis")."""
+    from adapters.container import create_container
+    from workers.supervisor import run_workers
+
+    try:
+        settings = create_container().settings()
+    except PluginError as problem:
+        raise fail(str(problem)) from None
+    if settings.queue.type == "memory":
+        raise fail('[queue] type = "memory" lives inside `podforge serve`, which runs its own '
+                   'workers; set [queue] type = "redis" for separate worker processes')
+    run_workers(processes or settings.worker.processes)
+
+
+@app.command()
 def plugins() -> None:
     """List the installed adapters per port and which one the configuration selects."""
     from adapters.container import SELECTED_PORTS, Container, selected_name

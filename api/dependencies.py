@@ -21,7 +21,9 @@ from core.script import ScriptLimits, SegmenterRules
 from core.services.accounts import get_user, require_active
 from ports.persistence import PasswordHasher, PaymentProvider, UnitOfWork
 from ports.queue import Queue
+from ports.status_cache import StatusCache
 from ports.storage import Storage
+from ports.tts_engine import TTSEngine
 
 bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
@@ -94,6 +96,16 @@ def get_script_rules(container: ContainerDep) -> tuple[SegmenterRules, ScriptLim
     return rules
 
 
+def get_engine(container: ContainerDep) -> TTSEngine:
+    engine: TTSEngine = container.tts_engine()
+    return engine
+
+
+def get_status_cache(container: ContainerDep) -> StatusCache:
+    cache: StatusCache = container.status_cache()
+    return cache
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 StorageDep = Annotated[Storage, Depends(get_storage)]
@@ -106,15 +118,16 @@ BillingRulesDep = Annotated[BillingRules, Depends(get_billing_rules)]
 LoginLimiterDep = Annotated[LoginLimiter, Depends(get_login_limiter)]
 PaymentsDep = Annotated[PaymentProvider, Depends(get_payments)]
 ScriptRulesDep = Annotated[tuple[SegmenterRules, ScriptLimits], Depends(get_script_rules)]
+EngineDep = Annotated[TTSEngine, Depends(get_engine)]
+StatusCacheDep = Annotated[StatusCache, Depends(get_status_cache)]
 
 
 def unauthorized(detail: str) -> HTTPException:
     return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def get_current_user(uow: UnitOfWorkDep, tokens: TokensDep,
-                     token: Annotated[str | None, Depends(bearer)]) -> User:
-    """The signed-in, active user. 401 without a valid token; 403 if suspended or banned."""
+def user_for_token(uow: UnitOfWork, tokens: JwtTokens, token: str | None) -> User:
+    """The active user a bearer token belongs to. 401 without a valid token; 403 if locked."""
     if not token:
         raise unauthorized("sign in first: send Authorization: Bearer <token>")
     try:
@@ -128,6 +141,21 @@ def get_current_user(uow: UnitOfWorkDep, tokens: TokensDep,
     return require_active(user)
 
 
+def get_current_user(uow: UnitOfWorkDep, tokens: TokensDep,
+                     token: Annotated[str | None, Depends(bearer)]) -> User:
+    """The signed-in, active user."""
+    return user_for_token(uow, tokens, token)
+
+
+def get_stream_user(uow: UnitOfWorkDep, tokens: TokensDep,
+                    token: Annotated[str | None, Depends(bearer)],
+                    access_token: Annotated[str | None, Query()] = None) -> User:
+    """Like :func:`get_current_user`, also taking ``?access_token=``: EventSource cannot send
+    headers."""
+    return user_for_token(uow, tokens, token or access_token)
+
+
 CurrentUser = Annotated[User, Depends(get_current_user)]
+StreamUser = Annotated[User, Depends(get_stream_user)]
 Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0)]

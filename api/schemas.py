@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, EmailStr, Field, StringConstraints
 
@@ -138,3 +138,55 @@ class ValidationOut(BaseModel):
     estimated_credits: int
     problems: list[ProblemOut]
     language: str
+
+
+class TaskIn(BaseModel):
+    script_id: str
+    voice_config: dict[str, Any]
+
+
+class TaskCreated(BaseModel):
+    task_id: str
+    status: str
+    credit_cost: int
+
+
+class AudioOut(BaseModel):
+    id: str
+    format: Literal["wav", "mp3"]
+    url: str
+    duration: float
+    file_size: int
+    sample_rate: int
+
+
+class TaskOut(BaseModel):
+    id: str
+    script_id: str
+    status: str
+    progress: int
+    engine_type: str
+    voice_config: dict[str, Any]
+    credit_cost: int
+    chars_processed: int
+    error_message: str | None
+    retry_count: int
+    max_retries: int
+    script_changed: bool
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    audio: list[AudioOut]
+
+
+class TaskPage(BaseModel):
+    items: list[TaskOut]
+    total: int
+
+
+class TaskStatusOut(BaseModel):
+    task_id: str
+    status: str
+    progress: int
+    error_message: str | None
+    audio: list[AudioOut]

@@ -100,7 +100,7 @@ def list_users(
     """List users, oldest first."""
     c = container()
     with c.unit_of_work() as uow:
-        users, total = uow.users.list(limit=limit, offset=offset)
+        users, total = uow.users.page(limit=limit, offset=offset)
     for user in users:
         typer.echo(f"{user.id}  {user.username:<20} {user.email:<30} {user.status.value:<9} "
                    f"{user.credit_balance:>8}")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from core.states import ScriptSource
+from core.states import AudioFormat, ScriptSource, TaskStatus
 
 
 @dataclass(frozen=True)
@@ -21,3 +21,50 @@ class ScriptRecord:
     estimated_chars: int
     estimated_duration: float
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    id: str
+    user_id: str
+    script_id: str
+    voice_config: dict[str, Any]
+    engine_type: str
+    status: TaskStatus
+    progress: int
+    error_message: str | None
+    credit_cost: int
+    chars_processed: int
+    content_hash: str | None
+    script_content: str
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+    retry_count: int
+    max_retries: int
+    lease: str | None = None
+    heartbeat_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AudioRecord:
+    id: str
+    task_id: str
+    format: AudioFormat
+    file_path: str  # a storage key
+    file_size: int
+    duration: float
+    sample_rate: int
+    created_at: datetime
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NewAudio:
+    """A stored file about to get its audio row."""
+
+    format: AudioFormat
+    file_path: str
+    file_size: int
+    duration: float
+    sample_rate: int

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import abc
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
 from core.accounts import User
-from core.entities import ScriptRecord
-from core.states import ScriptSource, UserStatus
+from core.entities import AudioRecord, NewAudio, ScriptRecord, TaskRecord
+from core.states import ScriptSource, TaskStatus, UserStatus
 from ports.ledger import Ledger, LedgerEntry
 
 
@@ -36,7 +37,7 @@ class UserRepository(abc.ABC):
         """Activate, suspend or ban."""
 
     @abc.abstractmethod
-    def list(self, *, limit: int, offset: int) -> tuple[list[User], int]:
+    def page(self, *, limit: int, offset: int) -> tuple[list[User], int]:
         """A page of users, oldest first, and the total."""
 
 
@@ -68,7 +69,7 @@ class ScriptRepository(abc.ABC):
         """The user's script, or None (also for a malformed id or another user's script)."""
 
     @abc.abstractmethod
-    def list(self, *, user_id: str, limit: int, offset: int) -> tuple[list[ScriptRecord], int]:
+    def page(self, *, user_id: str, limit: int, offset: int) -> tuple[list[ScriptRecord], int]:
         """A page of the user's scripts, newest first, and the total."""
 
     @abc.abstractmethod
@@ -77,12 +78,91 @@ class ScriptRepository(abc.ABC):
         """Replace title and content; None if the user has no such script."""
 
 
+class TaskRepository(abc.ABC):
+    """Tasks and their audio. Methods named ``*_if_*`` change a task only in the state they
+    name and report whether they did, so that two processes can never both win."""
+
+    @abc.abstractmethod
+    def add(self, *, user_id: str, script_id: str, voice_config: dict[str, Any],
+            engine_type: str, credit_cost: int, content_hash: str, script_content: str,
+            max_retries: int) -> TaskRecord:
+        """A new pending task."""
+
+    @abc.abstractmethod
+    def get(self, task_id: str, *, user_id: str | None = None) -> TaskRecord | None:
+        """The task (the user's, when ``user_id`` is given), or None."""
+
+    @abc.abstractmethod
+    def page(self, *, user_id: str, script_id: str | None, status: TaskStatus | None,
+             limit: int, offset: int) -> tuple[list[TaskRecord], int]:
+        """A page of the user's tasks, newest first, and the total."""
+
+    @abc.abstractmethod
+    def start_if_available(self, task_id: str, *, lease: str, take_over: bool) -> bool:
+        """pending -> processing under ``lease``; with ``take_over``, also a processing task
+        whose worker is gone (the queue redelivered it)."""
+
+    @abc.abstractmethod
+    def heartbeat_if_leased(self, task_id: str, *, lease: str) -> bool:
+        """Record that the lease holder is alive; False once it lost the task."""
+
+    @abc.abstractmethod
+    def raise_progress_if_leased(self, task_id: str, *, lease: str, progress: int) -> bool:
+        """Set progress, never lowering it; False once the lease holder lost the task."""
+
+    @abc.abstractmethod
+    def complete_if_leased(self, task_id: str, *, lease: str, credit_cost: int,
+                           chars_processed: int, content_hash: str) -> bool:
+        """processing -> completed, progress 100."""
+
+    @abc.abstractmethod
+    def retry_if_leased(self, task_id: str, *, lease: str, error: str) -> bool:
+        """processing -> pending again, one more retry counted."""
+
+    @abc.abstractmethod
+    def release_if_leased(self, task_id: str, *, lease: str) -> bool:
+        """processing -> pending without counting a retry (a worker shutting down)."""
+
+    @abc.abstractmethod
+    def fail_if_unfinished(self, task_id: str, *, error: str, lease: str | None = None) -> bool:
+        """pending or processing -> failed, credit_cost 0 (only under ``lease`` if given)."""
+
+    @abc.abstractmethod
+    def ids_in_status(self, status: TaskStatus, *, older_than_seconds: float) -> list[str]:
+        """Tasks in ``status`` created (pending) or last heard of (processing) longer ago."""
+
+    @abc.abstractmethod
+    def overdue_ids(self, *, started_before_seconds: float) -> list[str]:
+        """Processing tasks that started longer ago than the limit."""
+
+    @abc.abstractmethod
+    def add_audio(self, task_id: str, audio: NewAudio) -> AudioRecord:
+        """Record a stored file of the task."""
+
+    @abc.abstractmethod
+    def audio_for(self, task_id: str) -> list[AudioRecord]:
+        """The task's audio rows, WAV first."""
+
+    @abc.abstractmethod
+    def get_audio(self, audio_id: str, *, user_id: str | None = None) -> AudioRecord | None:
+        """An audio row (the user's, when ``user_id`` is given)."""
+
+    @abc.abstractmethod
+    def expired_audio(self, *, now: datetime, limit: int) -> list[AudioRecord]:
+        """Audio rows whose ``expires_at`` has passed."""
+
+    @abc.abstractmethod
+    def delete_audio(self, audio_id: str) -> None:
+        """Remove an audio row."""
+
+
 class UnitOfWork(abc.ABC):
     """One database transaction; leaving the block without :meth:`commit` rolls it back."""
 
     users: UserRepository
     transactions: TransactionRepository
     scripts: ScriptRepository
+    tasks: TaskRepository
     ledger: Ledger
 
     @abc.abstractmethod

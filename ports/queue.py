@@ -44,6 +44,10 @@ class Queue(abc.ABC):
         """Make messages held past the visibility timeout deliverable again; returns how many."""
 
     @abc.abstractmethod
+    def task_ids(self) -> set[str]:
+        """Every task id the queue holds, waiting or being worked on (for reconciliation)."""
+
+    @abc.abstractmethod
     def depth(self) -> int:
         """How many messages wait to be received (not counting those being worked on)."""
 

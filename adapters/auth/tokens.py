@@ -20,10 +20,11 @@ class JwtTokens:
         self.lifetime = expire_minutes * 60
         self.algorithm = algorithm
 
-    def issue(self, user_id: str, purpose: str = "access", lifetime: int | None = None) -> str:
+    def issue(self, user_id: str, purpose: str = "access", lifetime: int | None = None,
+              **extra: str) -> str:
         """A signed token for ``user_id``; ``purpose`` keeps download tokens out of the API."""
         now = int(time.time())
-        claims = {"sub": user_id, "iss": self.issuer, "iat": now,
+        claims = {**extra, "sub": user_id, "iss": self.issuer, "iat": now,
                   "exp": now + (lifetime or self.lifetime), "pur": purpose}
         return str(jwt.encode(claims, self._secret, algorithm=self.algorithm))
 

@@ -190,6 +190,11 @@ class Task(Base):
     credit_cost: Mapped[int] = mapped_column(Integer, default=0)
     chars_processed: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str | None] = mapped_column(String(64))
+    # What the task renders: the script as it was when the task was accepted (and paid for).
+    script_content: Mapped[str] = mapped_column(Text, default="")
+    # Which worker attempt owns the task while it is processing, and when it last said so.
+    lease: Mapped[str | None] = mapped_column(String(64))
+    heartbeat_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]

@@ -58,7 +58,7 @@ class SqlUserRepository(UserRepository):
         self.session.execute(update(models.User).where(models.User.id == as_uuid(user_id))
                              .values(status=status.value))
 
-    def list(self, *, limit: int, offset: int) -> tuple[list[User], int]:
+    def page(self, *, limit: int, offset: int) -> tuple[list[User], int]:
         total = self.session.execute(select(func.count()).select_from(models.User)).scalar_one()
         rows = self.session.execute(select(models.User).order_by(models.User.created_at)
                                     .limit(limit).offset(offset)).scalars()
@@ -125,7 +125,7 @@ class SqlScriptRepository(ScriptRepository):
         row = self._row(script_id, user_id)
         return to_script(row) if row else None
 
-    def list(self, *, user_id: str, limit: int, offset: int) -> tuple[list[ScriptRecord], int]:
+    def page(self, *, user_id: str, limit: int, offset: int) -> tuple[list[ScriptRecord], int]:
         owned = models.Script.user_id == as_uuid(user_id)
         total = self.session.execute(
             select(func.count()).select_from(models.Script).where(owned)).scalar_one()

@@ -12,6 +12,7 @@ from adapters.db.repositories import (
     SqlTransactionRepository,
     SqlUserRepository,
 )
+from adapters.db.task_repository import SqlTaskRepository
 from ports.persistence import UnitOfWork
 
 
@@ -24,6 +25,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.users = SqlUserRepository(self.session)
         self.transactions = SqlTransactionRepository(self.session)
         self.scripts = SqlScriptRepository(self.session)
+        self.tasks = SqlTaskRepository(self.session)
         self.ledger = SqlAlchemyLedger(session=self.session)
         return self
 

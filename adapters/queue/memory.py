@@ -66,6 +66,11 @@ class MemoryQueue(Queue):
                 self._changed.notify_all()
             return len(stale)
 
+    def task_ids(self) -> set[str]:
+        with self._changed:
+            return {task_id for task_id, _ in self._ready} | {
+                held.message.task_id for held in self._held.values()}
+
     def depth(self) -> int:
         with self._changed:
             return len(self._ready)

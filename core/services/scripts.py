@@ -71,7 +71,7 @@ def get_script(*, uow: UnitOfWork, user_id: str, script_id: str) -> ScriptRecord
 def list_scripts(*, uow: UnitOfWork, user_id: str, limit: int, offset: int
                  ) -> tuple[list[ScriptRecord], int]:
     with uow:
-        return uow.scripts.list(user_id=user_id, limit=limit, offset=offset)
+        return uow.scripts.page(user_id=user_id, limit=limit, offset=offset)
 
 
 def update_script(*, uow: UnitOfWork, rules: SegmenterRules, limits: ScriptLimits,

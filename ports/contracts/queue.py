@@ -60,5 +60,14 @@ class QueueContract:
         assert queue.recover_stale("worker-b") == 0
         queue.ack(held)
 
+    def test_it_knows_the_ids_it_holds_until_acknowledged(self, queue: Queue) -> None:
+        queue.enqueue("task-1")
+        queue.enqueue("task-2")
+        held = queue.receive("worker-a", 1)
+        assert held is not None
+        assert queue.task_ids() == {"task-1", "task-2"}
+        queue.ack(held)
+        assert queue.task_ids() == {"task-2"}
+
     def test_is_ready_when_reachable(self, queue: Queue) -> None:
         queue.check_ready()

@@ -47,7 +47,7 @@ def _spec(port: str, name: str) -> AdapterSpec:
 
 def test_the_built_in_adapters_register_through_the_registry_hook() -> None:
     registry = AdapterRegistry.from_plugin_manager(get_plugin_manager(autoload=False))
-    assert registry.names("queue") == ["memory"]
+    assert registry.names("queue") == ["memory", "redis"]
     assert registry.names("storage") == ["local"]
     assert {a.plugin for a in registry.all()} == set(BUILTIN_PLUGINS)
 
@@ -106,5 +106,5 @@ def test_the_container_refuses_an_unknown_configured_adapter(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("PODFORGE_QUEUE__TYPE", "carrier-pigeon")
-    with pytest.raises(PluginError, match="installed: 'memory'"):
+    with pytest.raises(PluginError, match="installed: 'memory', 'redis'"):
         create_container(load_settings())

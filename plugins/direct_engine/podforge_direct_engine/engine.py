@@ -14,7 +14,7 @@ from adapters.audio.mp3 import encode_mp3
 from adapters.voices.library import VoiceLibrary
 from core.script import ScriptLimits, SegmenterRules, validate_script
 from core.script.model import Chunk
-from core.voices import normalise_voice_config
+from core.voices import as_json, normalise_voice_config
 from ports.synthesizer import PcmAudio, SynthesisError, Synthesizer, VoiceSettings
 from ports.tts_engine import AudioResult, ProgressCallback, TTSEngine
 
@@ -48,7 +48,7 @@ class DirectEngine(TTSEngine):
     def validate_voice_config(
         self, voice_config: Mapping[str, Any], speakers: Sequence[str]
     ) -> dict[str, Any]:
-        return dict(normalise_voice_config(voice_config, speakers, self.voices.by_id()))
+        return as_json(normalise_voice_config(voice_config, speakers, self.voices.by_id()))
 
     async def generate_audio(self, script: str, voice_config: Mapping[str, Any],
                              output_dir: Path, task_id: str,
@@ -57,8 +57,7 @@ class DirectEngine(TTSEngine):
         if report.errors:
             first = report.errors[0]
             raise ScriptRejected(f"line {first.line}: {first.message}")
-        settings: dict[str, VoiceSettings] = self.validate_voice_config(voice_config,
-                                                                        report.speakers)
+        settings = normalise_voice_config(voice_config, report.speakers, self.voices.by_id())
         output_dir.mkdir(parents=True, exist_ok=True)
         wav, mp3 = output_dir / "podcast.wav", output_dir / "podcast.mp3"
         progress(0)

@@ -1,0 +1,186 @@
+"""The render use case a worker runs for one task id: claim, render, store, settle."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from core.billing import BillingRules
+from core.entities import NewAudio, TaskRecord
+from core.services.tasks import content_hash, fail_task, remember
+from core.states import AudioFormat
+from core.storage_keys import audio_key
+from ports.persistence import UnitOfWork
+from ports.status_cache import StatusCache
+from ports.storage import Storage
+from ports.tts_engine import AudioResult, TTSEngine
+
+
+class Outcome(Enum):
+    COMPLETED = "completed"
+    RETRY = "retry"  # handed back for another attempt: the caller queues it again
+    FAILED = "failed"
+    SKIPPED = "skipped"  # finished, cancelled or owned by another worker: nothing to do
+    LOST = "lost"  # cancelled or timed out while rendering; the result was discarded
+
+
+class LeaseLost(Exception):
+    """The task was cancelled, timed out or taken over while this attempt rendered it."""
+
+
+@dataclass(frozen=True)
+class RenderDeps:
+    unit_of_work: Callable[[], UnitOfWork]
+    engine: TTSEngine
+    storage: Storage
+    cache: StatusCache
+    billing: BillingRules
+    work_root: Path
+    timeout_seconds: float
+    heartbeat_seconds: float = 20.0
+
+
+def user_message(error: BaseException) -> str:
+    """What went wrong, in words the person who asked for the render can act on."""
+    text = str(error).strip() or type(error).__name__
+    return f"rendering failed: {text}"
+
+
+class Attempt:
+    """One worker's attempt at one task, identified by its lease."""
+
+    def __init__(self, deps: RenderDeps, task: TaskRecord, lease: str,
+                 on_heartbeat: Callable[[], None]) -> None:
+        self.deps = deps
+        self.task = task
+        self.lease = lease
+        self.on_heartbeat = on_heartbeat
+        self.progress = task.progress
+
+    def report(self, percent: int) -> None:
+        """The engine's progress callback: never lowers progress; stops a lost attempt."""
+        if percent <= self.progress:
+            return
+        with self.deps.unit_of_work() as uow:
+            if not uow.tasks.raise_progress_if_leased(self.task.id, lease=self.lease,
+                                                      progress=percent):
+                raise LeaseLost(self.task.id)
+            uow.commit()
+        self.progress = percent
+        self.remember()
+
+    def remember(self) -> None:
+        with self.deps.unit_of_work() as uow:
+            task = uow.tasks.get(self.task.id)
+        if task is not None:
+            remember(self.deps.cache, task)
+
+    async def keep_alive(self, render: asyncio.Task[AudioResult]) -> None:
+        """Renew the claim; cancel the render as soon as the task is no longer ours."""
+        while not render.done():
+            await asyncio.sleep(self.deps.heartbeat_seconds)
+            with self.deps.unit_of_work() as uow:
+                alive = uow.tasks.heartbeat_if_leased(self.task.id, lease=self.lease)
+                uow.commit()
+            if not alive:
+                render.cancel()
+                return
+            self.on_heartbeat()
+
+    async def render(self, work_dir: Path) -> AudioResult:
+        render = asyncio.create_task(self.deps.engine.generate_audio(
+            self.task.script_content, self.task.voice_config, work_dir, self.task.id,
+            self.report))
+        watcher = asyncio.create_task(self.keep_alive(render))
+        try:
+            return await asyncio.wait_for(asyncio.shield(render), self.deps.timeout_seconds)
+        except TimeoutError:
+            render.cancel()
+            with contextlib.suppress(BaseException):
+                await render
+            raise
+        except asyncio.CancelledError:
+            if render.cancelled():  # keep_alive saw the task cancelled or taken over
+                raise LeaseLost(self.task.id) from None
+            render.cancel()  # this worker is shutting down: stop the engine too
+            raise
+        finally:
+            watcher.cancel()
+
+    def store(self, result: AudioResult) -> list[NewAudio]:
+        stored = []
+        for fmt, path in ((AudioFormat.WAV, result.wav_path), (AudioFormat.MP3, result.mp3_path)):
+            key = audio_key(self.task.id, fmt.value, self.task.created_at)
+            size = self.deps.storage.put_file(key, path)
+            stored.append(NewAudio(fmt, key, size, result.duration, result.sample_rate))
+        return stored
+
+    def settle(self, result: AudioResult, audio: list[NewAudio]) -> bool:
+        """Completed, two audio rows and the refund of unused credits, all or nothing."""
+        cost, refund = self.deps.billing.audio_settlement(
+            held=self.task.credit_cost, chars_processed=result.chars_processed)
+        with self.deps.unit_of_work() as uow:
+            if not uow.tasks.complete_if_leased(
+                    self.task.id, lease=self.lease, credit_cost=cost,
+                    chars_processed=result.chars_processed,
+                    content_hash=content_hash(self.task.script_content)):
+                return False
+            for item in audio:
+                uow.tasks.add_audio(self.task.id, item)
+            if refund:
+                uow.ledger.refund(user_id=self.task.user_id, amount=refund,
+                                  reference_id=self.task.id,
+                                  idempotency_key=f"task:{self.task.id}:refund",
+                                  description="unused credits of a completed render")
+            uow.commit()
+        return True
+
+    def give_up_or_retry(self, error: BaseException) -> Outcome:
+        message = user_message(error)
+        if self.task.retry_count < self.task.max_retries:
+            with self.deps.unit_of_work() as uow:
+                retried = uow.tasks.retry_if_leased(self.task.id, lease=self.lease,
+                                                    error=message)
+                uow.commit()
+            self.remember()
+            return Outcome.RETRY if retried else Outcome.LOST
+        failed = fail_task(uow=self.deps.unit_of_work(), cache=self.deps.cache,
+                           task_id=self.task.id, error=message, lease=self.lease)
+        return Outcome.FAILED if failed else Outcome.LOST
+
+
+async def process_task(deps: RenderDeps, *, task_id: str, lease: str, take_over: bool,
+                       on_heartbeat: Callable[[], None] = lambda: None) -> Outcome:
+    """Render one task if it is still waiting (or, with ``take_over``, abandoned)."""
+    with deps.unit_of_work() as uow:
+        started = uow.tasks.start_if_available(task_id, lease=lease, take_over=take_over)
+        uow.commit()
+        task = uow.tasks.get(task_id)
+    if not started or task is None:
+        return Outcome.SKIPPED
+    attempt = Attempt(deps, task, lease, on_heartbeat)
+    attempt.remember()
+    work_dir = deps.work_root / task_id / lease
+    try:
+        result = await attempt.render(work_dir)
+    except LeaseLost:
+        return Outcome.LOST
+    except TimeoutError:
+        minutes = round(deps.timeout_seconds / 60, 1)
+        failed = fail_task(uow=deps.unit_of_work(), cache=deps.cache, task_id=task_id,
+                           lease=lease, error=f"rendering took longer than {minutes} minutes "
+                           "and was stopped; try a shorter script or try again later")
+        return Outcome.FAILED if failed else Outcome.LOST
+    except Exception as error:
+        return attempt.give_up_or_retry(error)
+    audio = attempt.store(result)
+    if not attempt.settle(result, audio):
+        for item in audio:  # cancelled or timed out meanwhile: the files belong to nobody
+            deps.storage.delete(item.file_path)
+        return Outcome.LOST
+    attempt.remember()
+    return Outcome.COMPLETED

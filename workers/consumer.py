@@ -1,0 +1,67 @@
+"""The worker loop: take a task id, render it, acknowledge; keep up the shared duties."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+import uuid
+
+from core.services.rendering import Outcome, RenderDeps, process_task
+from ports.queue import Queue, QueueMessage
+from workers.maintenance import Maintenance, Schedule
+
+log = logging.getLogger(__name__)
+
+HOUR = 3600.0
+
+
+class TaskWorker:
+    """Renders one task at a time; :attr:`stopping` ends the loop after the current task."""
+
+    def __init__(self, *, name: str, queue: Queue, deps: RenderDeps, maintenance: Maintenance,
+                 poll_seconds: float = 1.0, duty_seconds: float = 10.0) -> None:
+        self.name = name
+        self.queue = queue
+        self.deps = deps
+        self.poll_seconds = poll_seconds
+        self.stopping = threading.Event()
+        self.schedule = Schedule([
+            (min(5.0, duty_seconds), lambda: self.queue.recover_stale(self.name)),
+            (duty_seconds, maintenance.fail_overdue),
+            (duty_seconds, maintenance.reconcile),
+            (HOUR, maintenance.clean_work_dirs),
+            (HOUR, maintenance.delete_expired_audio),
+        ])
+
+    def run(self) -> None:
+        log.info("worker %s started", self.name)
+        while not self.stopping.is_set():
+            self.schedule.tick()
+            try:
+                message = self.queue.receive(self.name, self.poll_seconds)
+            except Exception:
+                log.exception("worker %s could not read the queue", self.name)
+                time.sleep(self.poll_seconds)
+                continue
+            if message is not None:
+                self.handle(message)
+        log.info("worker %s stopped", self.name)
+
+    def handle(self, message: QueueMessage) -> Outcome | None:
+        """Process one message; it is acknowledged only once its task needs nothing more."""
+        try:
+            outcome = asyncio.run(process_task(
+                self.deps, task_id=message.task_id, lease=uuid.uuid4().hex,
+                take_over=message.deliveries > 1,
+                on_heartbeat=lambda: self.queue.renew(message, self.name)))
+        except Exception:
+            # Unacknowledged, the message comes back after the visibility timeout.
+            log.exception("worker %s failed on task %s", self.name, message.task_id)
+            return None
+        if outcome is Outcome.RETRY:
+            self.queue.enqueue(message.task_id)
+        self.queue.ack(message)
+        log.info("task %s: %s", message.task_id, outcome.value)
+        return outcome
