@@ -113,3 +113,23 @@ def pg_client(pg_settings: Settings):  # type: ignore[no-untyped-def]
 
     with TestClient(create_app(create_container(pg_settings))) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def make_client(migrated_settings: Settings):  # type: ignore[no-untyped-def]
+    """Builds a test client on the embedded default after ``configure(container)`` ran,
+    e.g. to put a fake engine in place: ``make_client(lambda c: c.tts_engine.override(...))``."""
+    from contextlib import ExitStack
+
+    from fastapi.testclient import TestClient
+
+    from adapters.container import create_container
+    from api.app import create_app
+
+    with ExitStack() as stack:
+        def build(configure=lambda container: None):  # type: ignore[no-untyped-def]
+            container = create_container(migrated_settings)
+            configure(container)
+            return stack.enter_context(TestClient(create_app(container)))
+
+        yield build

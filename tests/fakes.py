@@ -8,10 +8,12 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from ports.ledger import InsufficientCredits, Ledger, LedgerEntry, TransactionType, UnknownAccount
 from ports.llm import LLM, ChatCompletion, ChatMessage
 from ports.synthesizer import PcmAudio, Synthesizer, VoiceSettings
+from ports.tts_engine import AudioResult, TTSEngine
 
 
 class FakeLedger(Ledger):
@@ -167,3 +169,40 @@ class ToneSynthesizer(Synthesizer):
 
     def max_concurrency(self) -> int:
         return self.concurrency
+
+
+class ScriptedEngine:
+    """A TTSEngine stand-in with a chosen behaviour, wrapping the real engine otherwise.
+
+    ``fail_with`` raises on every attempt; ``hold_seconds`` keeps rendering that long, so that
+    cancellation and time limits can be watched; ``attempts`` and ``stopped`` (renders ended
+    from outside, by cancellation or a refused progress report) record what happened.
+    """
+
+    def __init__(self, real: TTSEngine, *, fail_with: Exception | None = None,
+                 hold_seconds: float = 0.0) -> None:
+        self.real = real
+        self.fail_with = fail_with
+        self.hold_seconds = hold_seconds
+        self.attempts = 0
+        self.stopped = 0
+
+    def validate_voice_config(self, voice_config: Any, speakers: Any) -> dict[str, Any]:
+        return self.real.validate_voice_config(voice_config, speakers)
+
+    async def generate_audio(self, script: str, voice_config: Any, output_dir: Any,
+                             task_id: str, progress: Callable[[int], None]) -> AudioResult:
+        import asyncio
+
+        self.attempts += 1
+        if self.fail_with is not None:
+            raise self.fail_with
+        try:
+            for step in range(int(self.hold_seconds * 10)):
+                progress(min(50, step + 1))
+                await asyncio.sleep(0.1)
+        except BaseException:
+            self.stopped += 1
+            raise
+        return await self.real.generate_audio(script, voice_config, output_dir, task_id,
+                                              progress)

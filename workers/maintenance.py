@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.services.rendering import time_limit_message
 from core.services.tasks import fail_task
 from core.states import TaskStatus
 from ports.persistence import UnitOfWork
@@ -38,11 +39,9 @@ class Maintenance:
         sees the lease gone at its next heartbeat and stops the engine."""
         with self.unit_of_work() as uow:
             overdue = uow.tasks.overdue_ids(started_before_seconds=self.timeout_seconds)
-        minutes = round(self.timeout_seconds / 60, 1)
-        failed = [task_id for task_id in overdue if fail_task(
-            uow=self.unit_of_work(), cache=self.cache, task_id=task_id,
-            error=f"rendering took longer than {minutes} minutes and was stopped")]
-        return failed
+        message = time_limit_message(self.timeout_seconds)
+        return [task_id for task_id in overdue if fail_task(
+            uow=self.unit_of_work(), cache=self.cache, task_id=task_id, error=message)]
 
     def reconcile(self) -> list[str]:
         """Queue again what the queue lost: pending tasks it does not hold, and processing

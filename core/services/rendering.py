@@ -44,6 +44,13 @@ class RenderDeps:
     heartbeat_seconds: float = 20.0
 
 
+def time_limit_message(seconds: float) -> str:
+    """Why a task was stopped for taking too long, with its limit in readable units."""
+    limit = f"{seconds / 60:g} minutes" if seconds >= 60 else f"{seconds:g} seconds"
+    return f"rendering took longer than {limit} and was stopped; try a shorter script or " \
+           "try again later"
+
+
 def user_message(error: BaseException) -> str:
     """What went wrong, in words the person who asked for the render can act on."""
     text = str(error).strip() or type(error).__name__
@@ -170,10 +177,8 @@ async def process_task(deps: RenderDeps, *, task_id: str, lease: str, take_over:
     except LeaseLost:
         return Outcome.LOST
     except TimeoutError:
-        minutes = round(deps.timeout_seconds / 60, 1)
         failed = fail_task(uow=deps.unit_of_work(), cache=deps.cache, task_id=task_id,
-                           lease=lease, error=f"rendering took longer than {minutes} minutes "
-                           "and was stopped; try a shorter script or try again later")
+                           lease=lease, error=time_limit_message(deps.timeout_seconds))
         return Outcome.FAILED if failed else Outcome.LOST
     except Exception as error:
         return attempt.give_up_or_retry(error)
