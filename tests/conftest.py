@@ -133,3 +133,25 @@ def make_client(migrated_settings: Settings):  # type: ignore[no-untyped-def]
             return stack.enter_context(TestClient(create_app(container)))
 
         yield build
+
+
+REDIS_URL = os.environ.get("PODFORGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+START_REDIS = ('redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" '
+               "--appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log")
+
+
+@pytest.fixture
+def redis_client():  # type: ignore[no-untyped-def]
+    """The test Redis database, emptied before and after (FLUSHDB on that database only)."""
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisDown
+
+    client = Redis.from_url(REDIS_URL)
+    try:
+        client.flushdb()
+    except RedisDown:
+        pytest.fail(f"Redis is not reachable at PODFORGE_TEST_REDIS_URL ({REDIS_URL}): start it "
+                    f"with `{START_REDIS}` or run `make test`, which starts it", pytrace=False)
+    yield client
+    client.flushdb()
+    client.close()

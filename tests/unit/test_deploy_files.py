@@ -1,0 +1,24 @@
+"""Deployment files parse and run the commands the product has."""
+
+from __future__ import annotations
+
+import configparser
+import shlex
+
+from adapters.settings import project_root
+
+DEPLOY = project_root() / "deploy"
+
+
+def test_supervisord_runs_migrations_the_api_and_workers() -> None:
+    config = configparser.RawConfigParser()
+    assert config.read(DEPLOY / "supervisord.conf")
+    programs = {section.split(":", 1)[1]: config[section] for section in config.sections()
+                if section.startswith("program:")}
+    assert set(programs) == {"podforge-migrate", "podforge-api", "podforge-worker"}
+    commands = {name: shlex.split(section["command"])[1:] for name, section in programs.items()}
+    assert commands["podforge-migrate"] == ["db", "upgrade"]
+    assert commands["podforge-api"][0] == "serve"
+    assert commands["podforge-worker"][:2] == ["worker", "--processes"]
+    assert 2 <= int(commands["podforge-worker"][2]) <= 4
+    assert programs["podforge-worker"]["stopsignal"] == "TERM"
