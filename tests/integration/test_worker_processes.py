@@ -195,3 +195,22 @@ def test_events_from_a_separate_worker_process_reach_the_client(deployment: dict
     progress = [data["progress"] for name, data in events if name == "progress"]
     assert events[-1][0] == "end" and events[-1][1]["status"] == "completed"
     assert progress == sorted(progress) and len(set(progress)) >= 3
+
+
+def test_sigterm_lets_a_worker_finish_the_task_at_hand(deployment: dict[str, Any]) -> None:
+    client = deployment["client"]
+    user = sign_up(client)
+    grant(deployment["container"], user, 500)
+    task_id = submit(client, user, "".join(
+        f"**{('Alice', 'Bob')[i % 2]}:** Sentence {i} before the shutdown.\n"
+        for i in range(300)))
+    workers = deployment["start_workers"](1)
+    deadline = time.monotonic() + 60
+    while client.get(f"/api/tasks/{task_id}/status",
+                     headers=user["headers"]).json()["progress"] < 3:
+        assert time.monotonic() < deadline, "the task never started"
+        time.sleep(0.05)
+    workers.send_signal(signal.SIGTERM)
+    assert workers.wait(timeout=120) == 0
+    final = client.get(f"/api/tasks/{task_id}/status", headers=user["headers"]).json()
+    assert final["status"] == "completed"
