@@ -20,6 +20,7 @@ from adapters.plugin_manager import AdapterRegistry, get_plugin_manager
 from adapters.settings import Settings, load_settings
 from adapters.status_cache import MemoryStatusCache, RedisStatusCache
 from adapters.voices.library import VoiceLibrary
+from adapters.voices.previews import VoicePreviews
 from adapters.voices.providers import open_synthesizers
 from core.billing import BillingRules
 from core.script import rules_from_config
@@ -170,6 +171,7 @@ class Container(containers.DeclarativeContainer):
     tts_engine = providers.Singleton(
         build_adapter, adapter_registry, "engine", settings, engine_context
     )
+    voice_previews = providers.Singleton(VoicePreviews, voice_library, synthesizers, storage)
     status_cache = providers.Singleton(make_status_cache, settings, redis.provider)
     render_deps = providers.Singleton(
         make_render_deps, settings, unit_of_work.provider, tts_engine, storage, status_cache,

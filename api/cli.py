@@ -100,7 +100,8 @@ def render(
     voice: Annotated[list[str] | None, typer.Option(
         help="SPEAKER_ID=VOICE_ID; repeat per speaker. Default: distinct voices in the "
              "script's language.")] = None,
-    out: Annotated[Path, typer.Option(help="Folder for <stem>.wav and <stem>.mp3.")] = Path("."),
+    out: Annotated[Path, typer.Option(
+        help="Folder for <stem>.wav, .mp3, .srt, .vtt and .chapters.json.")] = Path("."),
 ) -> None:
     """Render a script to WAV and MP3 with the configured engine (no task, no credits)."""
     from adapters.container import create_container

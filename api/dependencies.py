@@ -14,6 +14,7 @@ from adapters.auth.tokens import InvalidToken, JwtTokens
 from adapters.container import Container
 from adapters.settings import Settings
 from adapters.voices.library import VoiceLibrary
+from adapters.voices.previews import VoicePreviews
 from core.accounts import User
 from core.billing import BillingRules
 from core.errors import NotFound
@@ -106,11 +107,17 @@ def get_status_cache(container: ContainerDep) -> StatusCache:
     return cache
 
 
+def get_voice_previews(container: ContainerDep) -> VoicePreviews:
+    previews: VoicePreviews = container.voice_previews()
+    return previews
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 StorageDep = Annotated[Storage, Depends(get_storage)]
 QueueDep = Annotated[Queue, Depends(get_queue)]
 VoiceLibraryDep = Annotated[VoiceLibrary, Depends(get_voice_library)]
+VoicePreviewsDep = Annotated[VoicePreviews, Depends(get_voice_previews)]
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_unit_of_work)]
 PasswordHasherDep = Annotated[PasswordHasher, Depends(get_password_hasher)]
 TokensDep = Annotated[JwtTokens, Depends(get_tokens)]

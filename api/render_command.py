@@ -13,6 +13,7 @@ import typer
 
 from adapters.container import Container
 from core.script import validate_script
+from core.services.rendering import companion_files
 from core.voices import default_voice_config
 from ports.tts_engine import AudioResult
 
@@ -47,7 +48,8 @@ def parse_voice_options(options: Sequence[str]) -> dict[str, str]:
 
 def render_file(container: Container, script_path: Path, voices: Sequence[str],
                 out_dir: Path) -> tuple[Path, Path, AudioResult]:
-    """Render ``script_path`` into ``out_dir/<stem>.wav`` and ``.mp3``; nothing else lands there."""
+    """Render ``script_path`` into ``out_dir/<stem>.wav``, ``.mp3``, ``.srt``, ``.vtt`` and
+    ``.chapters.json``; nothing else lands there."""
     content = read_script(script_path)
     report = validate_script(content, *container.script_rules())
     if report.errors:
@@ -77,4 +79,6 @@ def render_file(container: Container, script_path: Path, voices: Sequence[str],
         mp3 = out_dir / f"{script_path.stem}.mp3"
         shutil.move(result.wav_path, wav)
         shutil.move(result.mp3_path, mp3)
+        for kind, path in companion_files(result).items():
+            shutil.move(path, out_dir / f"{script_path.stem}.{kind}")
     return wav, mp3, result

@@ -7,7 +7,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
@@ -31,8 +31,10 @@ from api.schemas import AudioOut, TaskCreated, TaskIn, TaskOut, TaskPage, TaskSt
 from core.entities import AudioRecord
 from core.services import tasks as service
 from core.states import TaskStatus
+from core.storage_keys import audio_key
 from ports.persistence import UnitOfWork
 from ports.status_cache import StatusCache
+from ports.storage import ObjectNotFound
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
 STREAM_POLL_SECONDS = 0.5
@@ -153,3 +155,29 @@ def cancel(task_id: str, user: CurrentUser, uow: UnitOfWorkDep, cache: StatusCac
     service.cancel_task(uow=uow, cache=cache, user_id=user.id, task_id=task_id)
     view = service.view_task(uow=uow, user_id=user.id, task_id=task_id)
     return task_out(view, Links(settings, tokens, storage))
+
+
+TRANSCRIPTS = {"transcript.srt": ("srt", "application/x-subrip; charset=utf-8"),
+               "transcript.vtt": ("vtt", "text/vtt; charset=utf-8"),
+               "chapters.json": ("chapters.json", "application/json")}
+
+
+@router.get("/{task_id}/{name}", responses={401: {}, 404: {}},
+            summary="Transcript (transcript.srt, transcript.vtt) or chapters (chapters.json)")
+def transcript(task_id: str, name: str, user: CurrentUser, uow: UnitOfWorkDep,
+               storage: StorageDep) -> Response:
+    """One cue per turn from the real timings, with the speaker's name; chapters from the
+    script's headings (Podcasting 2.0)."""
+    if name not in TRANSCRIPTS:
+        raise HTTPException(404, "no such file: ask for transcript.srt, transcript.vtt or "
+                                 "chapters.json")
+    view = service.view_task(uow=uow, user_id=user.id, task_id=task_id)
+    if view.task.status is not TaskStatus.COMPLETED:
+        raise HTTPException(404, "the task has not completed: there is no transcript yet")
+    kind, media_type = TRANSCRIPTS[name]
+    key = audio_key(view.task.id, kind, view.task.created_at)
+    try:
+        body = b"".join(storage.open_range(key))
+    except ObjectNotFound:
+        raise HTTPException(404, "this task was rendered without a transcript") from None
+    return Response(body, media_type=media_type)

@@ -44,6 +44,14 @@ class RenderDeps:
     heartbeat_seconds: float = 20.0
 
 
+def companion_files(result: AudioResult) -> dict[str, Path]:
+    """Transcripts and chapters by the extension their storage key gets."""
+    files = dict(result.transcript_paths)
+    if result.chapters_path is not None:
+        files["chapters.json"] = result.chapters_path
+    return files
+
+
 def time_limit_message(seconds: float) -> str:
     """Why a task was stopped for taking too long, with its limit in readable units."""
     limit = f"{seconds / 60:g} minutes" if seconds >= 60 else f"{seconds:g} seconds"
@@ -119,12 +127,22 @@ class Attempt:
             watcher.cancel()
 
     def store(self, result: AudioResult) -> list[NewAudio]:
+        """Put the audio, transcripts and chapters beside each other in storage."""
         stored = []
         for fmt, path in ((AudioFormat.WAV, result.wav_path), (AudioFormat.MP3, result.mp3_path)):
             key = audio_key(self.task.id, fmt.value, self.task.created_at)
             size = self.deps.storage.put_file(key, path)
             stored.append(NewAudio(fmt, key, size, result.duration, result.sample_rate))
+        for kind, path in companion_files(result).items():
+            self.deps.storage.put_file(audio_key(self.task.id, kind, self.task.created_at), path)
         return stored
+
+    def discard(self, audio: list[NewAudio], result: AudioResult) -> None:
+        """Remove what :meth:`store` put, for an attempt that lost its task meanwhile."""
+        for item in audio:
+            self.deps.storage.delete(item.file_path)
+        for kind in companion_files(result):
+            self.deps.storage.delete(audio_key(self.task.id, kind, self.task.created_at))
 
     def settle(self, result: AudioResult, audio: list[NewAudio]) -> bool:
         """Completed, two audio rows and the refund of unused credits, all or nothing."""
@@ -184,8 +202,7 @@ async def process_task(deps: RenderDeps, *, task_id: str, lease: str, take_over:
         return attempt.give_up_or_retry(error)
     audio = attempt.store(result)
     if not attempt.settle(result, audio):
-        for item in audio:  # cancelled or timed out meanwhile: the files belong to nobody
-            deps.storage.delete(item.file_path)
+        attempt.discard(audio, result)  # cancelled or timed out meanwhile: nobody's files
         return Outcome.LOST
     attempt.remember()
     return Outcome.COMPLETED

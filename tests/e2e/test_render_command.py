@@ -36,7 +36,9 @@ def test_four_speakers_get_four_distinct_default_voices(tmp_path: Path) -> None:
                   if line.split(": ", 1)[0] in {"Ann", "Ben", "Cleo", "Dev"})
     assert len(set(chosen.values())) == 4
     assert all(voice.startswith("en-") for voice in chosen.values())
-    assert sorted(p.name for p in out.iterdir()) == ["round-table.mp3", "round-table.wav"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "round-table.chapters.json", "round-table.mp3", "round-table.srt", "round-table.vtt",
+        "round-table.wav"]
     wav, mp3 = soundfile.info(out / "round-table.wav"), soundfile.info(out / "round-table.mp3")
     assert abs(wav.duration - mp3.duration) <= 0.05
 

@@ -256,3 +256,21 @@ def test_a_worker_stops_a_render_at_its_own_time_limit(make_client: Any) -> None
     final = wait_until_final(client, user, task_id)
     assert final["error_message"].startswith("rendering took longer than 1.5 seconds")
     assert balance(client, user) == 100
+
+
+def test_transcripts_and_chapters_are_served_for_a_completed_task(client: TestClient) -> None:
+    user = sign_up(client)
+    task_id = submit(client, user, new_script(client, user)).json()["task_id"]
+    wait_until_final(client, user, task_id)
+    srt = client.get(f"/api/tasks/{task_id}/transcript.srt", headers=user["headers"])
+    vtt = client.get(f"/api/tasks/{task_id}/transcript.vtt", headers=user["headers"])
+    chapters = client.get(f"/api/tasks/{task_id}/chapters.json", headers=user["headers"])
+    assert srt.status_code == vtt.status_code == chapters.status_code == 200
+    assert srt.text.startswith("1\n00:00:00,000 --> ") and "Alice: Welcome back" in srt.text
+    assert vtt.headers["content-type"].startswith("text/vtt") and vtt.text.startswith("WEBVTT")
+    assert [c["title"] for c in chapters.json()["chapters"]][1] == "The queue"
+    assert client.get(f"/api/tasks/{task_id}/transcript.txt",
+                      headers=user["headers"]).status_code == 404
+    intruder = sign_up(client)
+    assert client.get(f"/api/tasks/{task_id}/transcript.srt",
+                      headers=intruder["headers"]).status_code == 404

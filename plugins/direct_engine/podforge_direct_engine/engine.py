@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from adapters.audio.assembler import WavAssembler
-from adapters.audio.mp3 import encode_mp3
+from adapters.audio.master import AudioOptions, finish_master, write_transcripts
 from adapters.voices.library import VoiceLibrary
 from core.script import ScriptLimits, SegmenterRules, validate_script
 from core.script.model import Chunk
@@ -23,14 +22,6 @@ SYNTHESIS_SHARE = 90  # percent of progress for synthesis; encoding takes the re
 
 class ScriptRejected(ValueError):
     """The script has errors; ``problems`` lists them with their lines."""
-
-
-@dataclass(frozen=True)
-class AudioOptions:
-    sample_rate: int = 32000
-    mp3_bitrate: int = 128
-    silence_min: float = 0.3
-    silence_max: float = 1.2
 
 
 class DirectEngine(TTSEngine):
@@ -66,18 +57,19 @@ class DirectEngine(TTSEngine):
                               silence_min=self.audio.silence_min,
                               silence_max=self.audio.silence_max) as assembler:
                 await self._synthesize_in_order(report.segments, settings, assembler, progress)
-            await asyncio.to_thread(encode_mp3, wav, mp3, bitrate_kbps=self.audio.mp3_bitrate)
+            await asyncio.to_thread(finish_master, wav, mp3, self.audio)
         except BaseException:
             # A failed render leaves no partial file that could pass for a finished one.
             wav.unlink(missing_ok=True)
             mp3.unlink(missing_ok=True)
             raise
+        transcripts, chapters = write_transcripts(output_dir, report.turns, assembler.timings)
         progress(100)
         return AudioResult(
             wav_path=wav, mp3_path=mp3, duration=assembler.duration,
             sample_rate=self.audio.sample_rate,
             chars_processed=sum(len(chunk.text) for chunk in report.segments),
-            segments=assembler.timings,
+            segments=assembler.timings, transcript_paths=transcripts, chapters_path=chapters,
         )
 
     async def _synthesize_in_order(self, chunks: Sequence[Chunk],

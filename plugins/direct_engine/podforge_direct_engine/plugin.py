@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from podforge_direct_engine.engine import AudioOptions, DirectEngine
+from adapters.audio.master import AudioOptions
+from podforge_direct_engine.engine import DirectEngine
 from ports import AdapterContext, AdapterSpec, NoSettings, hookimpl
 
 
@@ -13,14 +14,12 @@ def create_direct_engine(settings: NoSettings, context: AdapterContext) -> Direc
     from core.script import rules_from_config
 
     rules, limits = rules_from_config(context.config)
-    audio = context.config["audio"]
     return DirectEngine(
         voices=context.resources["voices"],
         synthesizer_for=context.resources["synthesizers"],
         rules=rules,
         limits=limits,
-        audio=AudioOptions(sample_rate=audio["sample_rate"], mp3_bitrate=audio["mp3_bitrate"],
-                           silence_min=audio["silence_min"], silence_max=audio["silence_max"]),
+        audio=AudioOptions.from_config(context.config["audio"]),
     )
 
 

@@ -1,0 +1,73 @@
+"""Loudness: measure with ffmpeg's EBU R128 scanner, then gain plus a peak limiter, streamed.
+
+ffmpeg reads and writes the WAV block by block, so memory stays flat however long the episode.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from adapters.audio.mp3 import EncodingError, ffmpeg_binary
+
+LIMIT_DBFS = -1.5  # sample-peak ceiling of the limiter: keeps true peak at or under -1 dBTP
+TOLERANCE_LU = 0.3  # close enough to the target to stop correcting
+SILENCE_LUFS = -70.0
+_INTEGRATED = re.compile(r"^\s*I:\s+(-?[\d.]+|-inf) LUFS", re.MULTILINE)
+_PEAK = re.compile(r"^\s*Peak:\s+(-?[\d.]+|-inf) dBFS", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Loudness:
+    integrated: float  # LUFS
+    true_peak: float  # dBTP
+
+
+def _run(arguments: list[str]) -> str:
+    result = subprocess.run([ffmpeg_binary(), "-hide_banner", "-nostdin", *arguments],
+                            capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise EncodingError(f"ffmpeg failed: {result.stderr.strip()[-500:]}")
+    return result.stderr
+
+
+def _number(pattern: re.Pattern[str], text: str) -> float:
+    found = pattern.findall(text)
+    if not found:
+        raise EncodingError("ffmpeg's loudness scan printed no summary")
+    value = found[-1]
+    return float("-inf") if value == "-inf" else float(value)
+
+
+def measure(path: Path) -> Loudness:
+    """Integrated loudness and true peak of an audio file."""
+    report = _run(["-nostats", "-i", str(path), "-af", "ebur128=peak=true:framelog=quiet",
+                   "-f", "null", "-"])
+    return Loudness(_number(_INTEGRATED, report), _number(_PEAK, report))
+
+
+def _apply_gain(source: Path, destination: Path, gain_db: float) -> None:
+    limit = 10 ** (LIMIT_DBFS / 20)
+    _run(["-loglevel", "error", "-y", "-i", str(source), "-af",
+          f"volume={gain_db:.2f}dB,alimiter=limit={limit:.4f}:attack=5:release=50:"
+          "level=disabled:latency=1", "-c:a", "pcm_s16le", str(destination)])
+
+
+def normalize(wav: Path, *, target_lufs: float) -> Loudness:
+    """Bring ``wav`` (in place) to ``target_lufs`` integrated with peaks limited; returns the
+    loudness it ends with. Silence is left alone. A second, smaller pass corrects what the
+    limiter took away on peaky speech."""
+    loudness = measure(wav)
+    scratch = wav.with_suffix(".normalizing.wav")
+    for _ in range(2):
+        if loudness.integrated <= SILENCE_LUFS:
+            return loudness
+        gain = target_lufs - loudness.integrated
+        if abs(gain) <= TOLERANCE_LU and loudness.true_peak <= -1.0:
+            return loudness
+        _apply_gain(wav, scratch, gain)
+        scratch.replace(wav)
+        loudness = measure(wav)
+    return loudness
