@@ -13,7 +13,14 @@ from pydantic import ValidationError
 
 from adapters.settings import describe
 from ports import hookspecs
-from ports.plugins import ENTRY_POINT_GROUP, PORTS, PROJECT_NAME, AdapterContext, AdapterSpec
+from ports.plugins import (
+    ENTRY_POINT_GROUP,
+    PORTS,
+    PROJECT_NAME,
+    AdapterContext,
+    AdapterSpec,
+    AdapterUnavailable,
+)
 
 DISABLE_AUTOLOAD_ENV_VAR = "PODFORGE_DISABLE_PLUGIN_AUTOLOAD"
 
@@ -24,6 +31,7 @@ BUILTIN_PLUGINS: Mapping[str, str] = {
     "memory_queue": "adapters.queue.memory_plugin",
     "redis_queue": "adapters.queue.redis_plugin",
     "espeak_voices": "adapters.voices.espeak_plugin",
+    "minimax_voices": "adapters.voices.minimax_plugin",
     "dev_payments": "adapters.payments.dev_plugin",
     "local_storage": "podforge_local_storage.plugin",
     "direct_engine": "podforge_direct_engine.plugin",
@@ -120,5 +128,9 @@ class AdapterRegistry:
             adapter_settings = spec.settings_model.model_validate(dict(settings))
         except ValidationError as invalid:
             raise PluginError(f"[{PORTS[port]}.{name}] is invalid: {describe(invalid)}") from None
-        return spec.factory(adapter_settings, context)
+        try:
+            return spec.factory(adapter_settings, context)
+        except AdapterUnavailable as unavailable:
+            raise PluginError(f"the {port} adapter {name!r} is not available: {unavailable}"
+                              ) from None
 

@@ -54,9 +54,9 @@ def render_file(container: Container, script_path: Path, voices: Sequence[str],
     report = validate_script(content, *container.script_rules())
     if report.errors:
         raise RenderError("\n".join(f"{script_path}:{p.line}: {p.message}" for p in report.errors))
-    library = container.voice_library()
-    voice_config: dict[str, str] = default_voice_config(
-        report.speakers, library.all(), report.language)
+    previews = container.voice_previews()
+    usable = [voice for voice in container.voice_library().all() if previews.available(voice)]
+    voice_config: dict[str, str] = default_voice_config(report.speakers, usable, report.language)
     voice_config.update(parse_voice_options(voices))
     engine = container.tts_engine()
     engine.validate_voice_config(voice_config, report.speakers)

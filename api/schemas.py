@@ -22,6 +22,7 @@ class VoiceOut(BaseModel):
     category: str
     gender: str
     provider: str
+    available: bool = Field(description="whether its provider is configured here")
 
 
 class RegisterIn(BaseModel):

@@ -7,6 +7,7 @@ from ports.plugins import (
     PORTS,
     AdapterContext,
     AdapterSpec,
+    AdapterUnavailable,
     NoSettings,
     hookimpl,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "PORTS",
     "AdapterContext",
     "AdapterSpec",
+    "AdapterUnavailable",
     "AudioResult",
     "ChatCompletion",
     "ChatMessage",

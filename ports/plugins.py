@@ -27,6 +27,10 @@ PORTS: Final[Mapping[str, str]] = {
 }
 
 
+class AdapterUnavailable(RuntimeError):
+    """Raised by a factory whose adapter cannot work here as configured (a missing key)."""
+
+
 class NoSettings(BaseModel):
     """Settings model for an adapter that takes none."""
 

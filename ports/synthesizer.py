@@ -51,3 +51,8 @@ class Synthesizer(abc.ABC):
     @abc.abstractmethod
     def max_concurrency(self) -> int:
         """How many ``synthesize`` calls may run at once against this provider."""
+
+    def identity(self) -> str:
+        """What, besides voice and text, decides the audio (provider, model, rate): part of
+        the segment cache's key. Override when settings change the sound."""
+        return type(self).__name__

@@ -18,14 +18,18 @@ def list_voices(library: VoiceLibraryDep, previews: VoicePreviewsDep,
     """Every voice in voices.yaml; ``?language=zh`` keeps those of one language family.
     ``preview_url`` is null when the voice's provider is not configured here."""
     family = language.split("-")[0].lower() if language else None
-    return [
-        VoiceOut(voice_id=v.voice_id, display_name=v.display_name,
-                 preview_url=v.preview_url or (
-                     f"/api/voices/{v.voice_id}/preview" if previews.available(v) else None),
-                 language=v.language, category=v.category, gender=v.gender,
-                 provider=v.provider)
-        for v in library.all() if family is None or v.language_family == family
-    ]
+    listed = []
+    for voice in library.all():
+        if family is not None and voice.language_family != family:
+            continue
+        available = previews.available(voice)
+        preview = voice.preview_url or (
+            f"/api/voices/{voice.voice_id}/preview" if available else None)
+        listed.append(VoiceOut(voice_id=voice.voice_id, display_name=voice.display_name,
+                               preview_url=preview, language=voice.language,
+                               category=voice.category, gender=voice.gender,
+                               provider=voice.provider, available=available))
+    return listed
 
 
 @router.get("/{voice_id}/preview", responses={200: {"content": {"audio/mpeg": {}}},

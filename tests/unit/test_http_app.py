@@ -71,7 +71,7 @@ def test_web_app_routes_fall_back_to_index_html(settings: Settings, tmp_path: Pa
 def test_the_voice_library_is_listed_and_filtered_by_language(client: TestClient) -> None:
     voices = client.get("/api/voices").json()
     assert {"voice_id", "display_name", "preview_url", "language", "category", "gender",
-            "provider"} == set(voices[0])
+            "provider", "available"} == set(voices[0])
     chinese = client.get("/api/voices", params={"language": "zh"}).json()
     assert chinese and all(v["language"].startswith("zh") for v in chinese)
     assert len(chinese) < len(voices)
