@@ -17,6 +17,9 @@ app = typer.Typer(help="PodForge: an AI podcast studio.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+dev_app = typer.Typer(help="Local stand-ins for paid services, for tests and demos.",
+                      no_args_is_help=True)
+app.add_typer(dev_app, name="dev")
 
 
 def fail(message: str) -> typer.Exit:
@@ -115,6 +118,31 @@ def render(
     except Exception as problem:  # an engine failure: say what failed, exit non-zero
         raise fail(f"render failed: {problem}") from None
     typer.echo(f"{wav} and {mp3}: {result.duration:.2f} s, {result.chars_processed} characters")
+
+
+@dev_app.command("minimax-server")
+def minimax_server(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8090,
+    api_key: Annotated[list[str] | None, typer.Option(
+        help="Accepted bearer key; repeat for several.")] = None,
+    latency_ms: Annotated[float, typer.Option(help="Delay before every answer.")] = 0.0,
+    fail_rate: Annotated[float, typer.Option(help="Share of requests failing.")] = 0.0,
+    fail_code: Annotated[int, typer.Option(help="MiniMax code of those failures.")] = 1002,
+    fail_count: Annotated[int, typer.Option(help="Fail the first N requests.")] = 0,
+    http_error_rate: Annotated[float, typer.Option(help="Share answered HTTP 502.")] = 0.0,
+    timeout_rate: Annotated[float, typer.Option(help="Share never answered.")] = 0.0,
+    malformed_rate: Annotated[float, typer.Option(help="Share with a broken body.")] = 0.0,
+) -> None:
+    """Serve MiniMax's T2A v2 protocol locally with deterministic audio and injected faults."""
+    import uvicorn
+
+    from api.dev.minimax_server import Faults, MiniMaxServer
+
+    faults = Faults(latency_ms=latency_ms, fail_rate=fail_rate, fail_code=fail_code,
+                    fail_count=fail_count, http_error_rate=http_error_rate,
+                    timeout_rate=timeout_rate, malformed_rate=malformed_rate)
+    server = MiniMaxServer(api_keys=set(api_key or ["test-key"]), faults=faults)
+    uvicorn.run(server.app(), host="127.0.0.1", port=port, log_level="warning")
 
 
 @db_app.command("upgrade")

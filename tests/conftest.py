@@ -155,3 +155,38 @@ def redis_client():  # type: ignore[no-untyped-def]
     yield client
     client.flushdb()
     client.close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def minimax_server():  # type: ignore[no-untyped-def]
+    """The local MiniMax-protocol server on a free port, over real HTTP, in a thread; yields
+    the server object (its ``faults`` and ``stats``) and sets ``base_url`` on it."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from api.dev.minimax_server import Faults, MiniMaxServer
+
+    server = MiniMaxServer(api_keys={"test-key"}, faults=Faults())
+    port = free_port()
+    runner = uvicorn.Server(uvicorn.Config(server.app(), host="127.0.0.1", port=port,
+                                           log_level="warning", timeout_graceful_shutdown=1))
+    thread = threading.Thread(target=runner.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not runner.started:
+        assert time.monotonic() < deadline, "the MiniMax test server did not start"
+        time.sleep(0.02)
+    server.base_url = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
+    yield server
+    runner.should_exit = True
+    thread.join(timeout=10)

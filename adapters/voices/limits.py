@@ -25,9 +25,11 @@ class RequestLimits(abc.ABC):
     """``async with limits.slot(): ...`` waits for a free concurrency slot and a free place in
     the per-minute window, then holds the slot for the block."""
 
-    def __init__(self, *, requests_per_minute: int, max_concurrency: int) -> None:
+    def __init__(self, *, requests_per_minute: int, max_concurrency: int,
+                 window_seconds: float = WINDOW_SECONDS) -> None:
         self.per_minute = requests_per_minute
         self.concurrency = max_concurrency
+        self.window = window_seconds
 
     @abc.abstractmethod
     def _try_window(self) -> float:
@@ -55,8 +57,10 @@ class RequestLimits(abc.ABC):
 
 
 class MemoryRequestLimits(RequestLimits):
-    def __init__(self, *, requests_per_minute: int, max_concurrency: int) -> None:
-        super().__init__(requests_per_minute=requests_per_minute, max_concurrency=max_concurrency)
+    def __init__(self, *, requests_per_minute: int, max_concurrency: int,
+                 window_seconds: float = WINDOW_SECONDS) -> None:
+        super().__init__(requests_per_minute=requests_per_minute, max_concurrency=max_concurrency,
+                         window_seconds=window_seconds)
         self._sent: deque[float] = deque()
         self._holders: set[str] = set()
         self._lock = threading.Lock()
@@ -64,12 +68,12 @@ class MemoryRequestLimits(RequestLimits):
     def _try_window(self) -> float:
         with self._lock:
             now = time.monotonic()
-            while self._sent and self._sent[0] <= now - WINDOW_SECONDS:
+            while self._sent and self._sent[0] <= now - self.window:
                 self._sent.popleft()
             if len(self._sent) < self.per_minute:
                 self._sent.append(now)
                 return 0.0
-            return self._sent[0] + WINDOW_SECONDS - now
+            return self._sent[0] + self.window - now
 
     def _try_hold(self, holder: str, seconds: float) -> bool:
         with self._lock:
@@ -109,8 +113,9 @@ return 0
 
 class RedisRequestLimits(RequestLimits):
     def __init__(self, redis: Any, namespace: str, *, requests_per_minute: int,
-                 max_concurrency: int) -> None:
-        super().__init__(requests_per_minute=requests_per_minute, max_concurrency=max_concurrency)
+                 max_concurrency: int, window_seconds: float = WINDOW_SECONDS) -> None:
+        super().__init__(requests_per_minute=requests_per_minute, max_concurrency=max_concurrency,
+                         window_seconds=window_seconds)
         self.redis = redis
         self.window_key, self.slots_key = f"{namespace}:window", f"{namespace}:slots"
         self._window = redis.register_script(_WINDOW)
@@ -118,7 +123,7 @@ class RedisRequestLimits(RequestLimits):
 
     def _try_window(self) -> float:
         reply = self._window(keys=[self.window_key], args=[
-            time.time(), WINDOW_SECONDS, self.per_minute, uuid.uuid4().hex])
+            time.time(), self.window, self.per_minute, uuid.uuid4().hex])
         return max(0.0, float(reply))
 
     def _try_hold(self, holder: str, seconds: float) -> bool:

@@ -1,0 +1,1 @@
+"""Local servers that speak paid providers' protocols, for tests, benchmarks and demos."""
