@@ -17,6 +17,7 @@ from adapters.db.engine import create_db_engine
 from adapters.db.ledger import SqlAlchemyLedger
 from adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.plugin_manager import AdapterRegistry, get_plugin_manager
+from adapters.segment_cache import MemorySegmentCache, RedisSegmentCache
 from adapters.settings import Settings, load_settings
 from adapters.status_cache import MemoryStatusCache, RedisStatusCache
 from adapters.voices.library import VoiceLibrary
@@ -28,6 +29,7 @@ from core.services.rendering import RenderDeps
 from ports.persistence import UnitOfWork
 from ports.plugins import PORTS, AdapterContext
 from ports.queue import Queue
+from ports.segment_cache import SegmentCache
 from ports.status_cache import StatusCache
 from ports.storage import Storage
 from ports.tts_engine import TTSEngine
@@ -84,6 +86,13 @@ def make_status_cache(settings: Settings, redis: Callable[[], Redis]) -> StatusC
     return MemoryStatusCache()
 
 
+def make_segment_cache(settings: Settings, redis: Callable[[], Redis]) -> SegmentCache:
+    """Chunks kept ``[cache] ttl_seconds``, in Redis when the deployment has it."""
+    if settings.queue.type == "redis":
+        return RedisSegmentCache(redis(), ttl_seconds=settings.cache.ttl_seconds)
+    return MemorySegmentCache(ttl_seconds=settings.cache.ttl_seconds)
+
+
 def heartbeat_seconds(settings: Settings) -> float:
     """Renew claims well within the visibility timeout (every 20 s with the default 60)."""
     return min(20.0, settings.queue.visibility_timeout_seconds / 3)
@@ -95,7 +104,8 @@ def make_render_deps(settings: Settings, unit_of_work: Callable[[], UnitOfWork],
     return RenderDeps(unit_of_work=unit_of_work, engine=engine, storage=storage, cache=cache,
                       billing=billing, work_root=settings.data_dir / "work",
                       timeout_seconds=settings.worker.task_timeout_minutes * 60,
-                      heartbeat_seconds=heartbeat_seconds(settings))
+                      heartbeat_seconds=heartbeat_seconds(settings),
+                      reuse_seconds=settings.cache.ttl_seconds)
 
 
 def make_maintenance(settings: Settings, unit_of_work: Callable[[], UnitOfWork], queue: Queue,
@@ -143,9 +153,10 @@ class Container(containers.DeclarativeContainer):
     synthesizers = providers.Resource(
         open_synthesizers, adapter_registry, settings, adapter_context
     )
+    segment_cache = providers.Singleton(make_segment_cache, settings, redis.provider)
     engine_context = providers.Singleton(
         make_adapter_context, settings, voices=voice_library, synthesizers=synthesizers,
-        redis=redis.provider,
+        redis=redis.provider, segment_cache=segment_cache,
     )
 
     db_engine = providers.Resource(open_db_engine, settings)

@@ -136,6 +136,11 @@ class TaskRepository(abc.ABC):
         """Processing tasks that started longer ago than the limit."""
 
     @abc.abstractmethod
+    def find_reusable(self, task: TaskRecord, *, completed_after: datetime) -> TaskRecord | None:
+        """Another completed task of the same user with the same content, voices and engine,
+        finished after ``completed_after``, whose files can serve ``task`` as they are."""
+
+    @abc.abstractmethod
     def add_audio(self, task_id: str, audio: NewAudio) -> AudioRecord:
         """Record a stored file of the task."""
 

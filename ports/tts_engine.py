@@ -56,11 +56,15 @@ class TTSEngine(abc.ABC):
         output_dir: Path,
         task_id: str,
         progress: ProgressCallback,
+        *,
+        cache_scope: str | None = None,
     ) -> AudioResult:
         """Render ``script`` (Markdown with speaker tags) into ``output_dir``.
 
         Reports progress 0-100 through ``progress``; for the same input every engine produces
-        audio of the same duration.
+        audio of the same duration. With ``cache_scope`` (the user the render is for), chunks
+        synthesized for that scope within the cache's lifetime are reused, and
+        ``chars_processed`` counts only what was sent to a provider for this task.
         """
 
     @abc.abstractmethod

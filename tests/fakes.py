@@ -191,7 +191,8 @@ class ScriptedEngine:
         return self.real.validate_voice_config(voice_config, speakers)
 
     async def generate_audio(self, script: str, voice_config: Any, output_dir: Any,
-                             task_id: str, progress: Callable[[int], None]) -> AudioResult:
+                             task_id: str, progress: Callable[[int], None], *,
+                             cache_scope: str | None = None) -> AudioResult:
         import asyncio
 
         self.attempts += 1
@@ -205,4 +206,4 @@ class ScriptedEngine:
             self.stopped += 1
             raise
         return await self.real.generate_audio(script, voice_config, output_dir, task_id,
-                                              progress)
+                                              progress, cache_scope=cache_scope)

@@ -139,6 +139,17 @@ class SqlTaskRepository(TaskRepository):
                                                        T.started_at < cutoff)).scalars()
         return [str(task_id) for task_id in rows]
 
+    def find_reusable(self, task: TaskRecord, *, completed_after: datetime) -> TaskRecord | None:
+        rows = self.session.execute(select(T).where(
+            T.user_id == as_uuid(task.user_id), T.id != as_uuid(task.id),
+            T.status == TaskStatus.COMPLETED.value, T.content_hash == task.content_hash,
+            T.engine_type == task.engine_type, T.completed_at > completed_after,
+        ).order_by(T.completed_at.desc()).limit(20)).scalars()
+        for row in rows:  # JSON columns compare differently per database: compare here
+            if row.voice_config == task.voice_config:
+                return to_task(row)
+        return None
+
     def add_audio(self, task_id: str, audio: NewAudio) -> AudioRecord:
         row = models.Audio(task_id=as_uuid(task_id), format=audio.format.value,
                            file_path=audio.file_path, file_size=audio.file_size,

@@ -46,14 +46,16 @@ class RequestLimits(abc.ABC):
     @asynccontextmanager
     async def slot(self, hold_seconds: float = 300.0) -> AsyncIterator[None]:
         holder = uuid.uuid4().hex
-        while not await asyncio.to_thread(self._try_hold, holder, hold_seconds):
-            await asyncio.sleep(POLL_SECONDS)
         try:
+            # Released in ``finally`` even when cancelled while taking it: the thread may have
+            # taken the slot just as the waiting coroutine was cancelled.
+            while not await asyncio.to_thread(self._try_hold, holder, hold_seconds):
+                await asyncio.sleep(POLL_SECONDS)
             while (wait := await asyncio.to_thread(self._try_window)) > 0:
                 await asyncio.sleep(min(wait, 1.0))
             yield
         finally:
-            await asyncio.to_thread(self._release, holder)
+            self._release(holder)
 
 
 class MemoryRequestLimits(RequestLimits):

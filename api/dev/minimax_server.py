@@ -47,6 +47,7 @@ class Faults:
     fail_rate: float = 0.0
     fail_code: int = 1002
     fail_count: int = 0
+    fail_after: int = 0  # the counted failures start after this many requests
     http_error_rate: float = 0.0
     http_error_count: int = 0
     timeout_rate: float = 0.0
@@ -125,6 +126,8 @@ class MiniMaxServer:
     def _due(self, name: str) -> bool:
         """Whether the fault ``name`` strikes this request (by count first, then by rate)."""
         count = f"{name}_count"
+        if name == "fail" and self.stats.requests <= self.faults.fail_after:
+            return False
         if getattr(self.faults, count) > 0:
             setattr(self.faults, count, getattr(self.faults, count) - 1)
             return True

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from core.states import AudioFormat
 from core.storage_keys import audio_key
 from ports.persistence import UnitOfWork
 from ports.status_cache import StatusCache
-from ports.storage import Storage
+from ports.storage import ObjectNotFound, Storage
 from ports.tts_engine import AudioResult, TTSEngine
 
 
@@ -42,6 +43,7 @@ class RenderDeps:
     work_root: Path
     timeout_seconds: float
     heartbeat_seconds: float = 20.0
+    reuse_seconds: float = 3600.0  # an identical request within this time reuses the files
 
 
 def companion_files(result: AudioResult) -> dict[str, Path]:
@@ -109,7 +111,7 @@ class Attempt:
     async def render(self, work_dir: Path) -> AudioResult:
         render = asyncio.create_task(self.deps.engine.generate_audio(
             self.task.script_content, self.task.voice_config, work_dir, self.task.id,
-            self.report))
+            self.report, cache_scope=self.task.user_id))
         watcher = asyncio.create_task(self.keep_alive(render))
         try:
             return await asyncio.wait_for(asyncio.shield(render), self.deps.timeout_seconds)
@@ -143,6 +145,34 @@ class Attempt:
             self.deps.storage.delete(item.file_path)
         for kind in companion_files(result):
             self.deps.storage.delete(audio_key(self.task.id, kind, self.task.created_at))
+
+    def reuse(self, work_dir: Path) -> tuple[AudioResult, list[NewAudio]] | None:
+        """The files of an identical, recent render by the same user, copied for this task:
+        no synthesis, so nothing is charged."""
+        since = datetime.now(UTC) - timedelta(seconds=self.deps.reuse_seconds)
+        with self.deps.unit_of_work() as uow:
+            previous = uow.tasks.find_reusable(self.task, completed_after=since)
+            rows = uow.tasks.audio_for(previous.id) if previous else []
+        if previous is None or len(rows) != 2:
+            return None
+        work_dir.mkdir(parents=True, exist_ok=True)
+        paths: dict[str, Path] = {}
+        for kind in ("wav", "mp3", "srt", "vtt", "chapters.json"):
+            path = work_dir / f"podcast.{kind}"
+            try:
+                self.deps.storage.get_file(audio_key(previous.id, kind, previous.created_at),
+                                           path)
+            except ObjectNotFound:
+                if kind in ("wav", "mp3"):
+                    return None
+                continue
+            paths[kind] = path
+        result = AudioResult(
+            wav_path=paths["wav"], mp3_path=paths["mp3"], duration=rows[0].duration,
+            sample_rate=rows[0].sample_rate, chars_processed=0,
+            transcript_paths={k: paths[k] for k in ("srt", "vtt") if k in paths},
+            chapters_path=paths.get("chapters.json"))
+        return result, self.store(result)
 
     def settle(self, result: AudioResult, audio: list[NewAudio]) -> bool:
         """Completed, two audio rows and the refund of unused credits, all or nothing."""
@@ -190,17 +220,21 @@ async def process_task(deps: RenderDeps, *, task_id: str, lease: str, take_over:
     attempt = Attempt(deps, task, lease, on_heartbeat)
     attempt.remember()
     work_dir = deps.work_root / task_id / lease
-    try:
-        result = await attempt.render(work_dir)
-    except LeaseLost:
-        return Outcome.LOST
-    except TimeoutError:
-        failed = fail_task(uow=deps.unit_of_work(), cache=deps.cache, task_id=task_id,
-                           lease=lease, error=time_limit_message(deps.timeout_seconds))
-        return Outcome.FAILED if failed else Outcome.LOST
-    except Exception as error:
-        return attempt.give_up_or_retry(error)
-    audio = attempt.store(result)
+    reused = attempt.reuse(work_dir)
+    if reused is not None:
+        result, audio = reused
+    else:
+        try:
+            result = await attempt.render(work_dir)
+        except LeaseLost:
+            return Outcome.LOST
+        except TimeoutError:
+            failed = fail_task(uow=deps.unit_of_work(), cache=deps.cache, task_id=task_id,
+                               lease=lease, error=time_limit_message(deps.timeout_seconds))
+            return Outcome.FAILED if failed else Outcome.LOST
+        except Exception as error:
+            return attempt.give_up_or_retry(error)
+        audio = attempt.store(result)
     if not attempt.settle(result, audio):
         attempt.discard(audio, result)  # cancelled or timed out meanwhile: nobody's files
         return Outcome.LOST

@@ -14,7 +14,9 @@ from adapters.voices.library import VoiceLibrary
 from core.script import ScriptLimits, SegmenterRules, validate_script
 from core.script.model import Chunk
 from core.voices import as_json, normalise_voice_config
-from ports.synthesizer import PcmAudio, SynthesisError, Synthesizer, VoiceSettings
+from podforge_direct_engine.chunks import ChunkSource
+from ports.segment_cache import SegmentCache
+from ports.synthesizer import PcmAudio, Synthesizer
 from ports.tts_engine import AudioResult, ProgressCallback, TTSEngine
 
 SYNTHESIS_SHARE = 90  # percent of progress for synthesis; encoding takes the rest
@@ -29,12 +31,14 @@ class DirectEngine(TTSEngine):
     only a window of finished chunks waits in memory for its turn to be written."""
 
     def __init__(self, *, voices: VoiceLibrary, synthesizer_for: Callable[[str], Synthesizer],
-                 rules: SegmenterRules, limits: ScriptLimits, audio: AudioOptions) -> None:
+                 rules: SegmenterRules, limits: ScriptLimits, audio: AudioOptions,
+                 segment_cache: SegmentCache | None = None) -> None:
         self.voices = voices
         self.synthesizer_for = synthesizer_for
         self.rules = rules
         self.limits = limits
         self.audio = audio
+        self.segment_cache = segment_cache
 
     def validate_voice_config(
         self, voice_config: Mapping[str, Any], speakers: Sequence[str]
@@ -42,13 +46,17 @@ class DirectEngine(TTSEngine):
         return as_json(normalise_voice_config(voice_config, speakers, self.voices.by_id()))
 
     async def generate_audio(self, script: str, voice_config: Mapping[str, Any],
-                             output_dir: Path, task_id: str,
-                             progress: ProgressCallback) -> AudioResult:
+                             output_dir: Path, task_id: str, progress: ProgressCallback,
+                             *, cache_scope: str | None = None) -> AudioResult:
         report = validate_script(script, self.rules, self.limits)
         if report.errors:
             first = report.errors[0]
             raise ScriptRejected(f"line {first.line}: {first.message}")
-        settings = normalise_voice_config(voice_config, report.speakers, self.voices.by_id())
+        voices = self.voices.by_id()
+        settings = normalise_voice_config(voice_config, report.speakers, voices)
+        source = ChunkSource(chunks=report.segments, settings=settings, voices=voices,
+                             synthesizer_for=self.synthesizer_for, cache=self.segment_cache,
+                             scope=cache_scope, task_id=task_id)
         output_dir.mkdir(parents=True, exist_ok=True)
         wav, mp3 = output_dir / "podcast.wav", output_dir / "podcast.mp3"
         progress(0)
@@ -56,7 +64,8 @@ class DirectEngine(TTSEngine):
             with WavAssembler(wav, sample_rate=self.audio.sample_rate, seed=task_id,
                               silence_min=self.audio.silence_min,
                               silence_max=self.audio.silence_max) as assembler:
-                await self._synthesize_in_order(report.segments, settings, assembler, progress)
+                paid = await self._synthesize_in_order(report.segments, source, assembler,
+                                                       progress)
             await asyncio.to_thread(finish_master, wav, mp3, self.audio)
         except BaseException:
             # A failed render leaves no partial file that could pass for a finished one.
@@ -68,40 +77,29 @@ class DirectEngine(TTSEngine):
         return AudioResult(
             wav_path=wav, mp3_path=mp3, duration=assembler.duration,
             sample_rate=self.audio.sample_rate,
-            chars_processed=sum(len(chunk.text) for chunk in report.segments),
+            chars_processed=sum(len(chunk.text) for chunk in paid),
             segments=assembler.timings, transcript_paths=transcripts, chapters_path=chapters,
         )
 
-    async def _synthesize_in_order(self, chunks: Sequence[Chunk],
-                                   settings: Mapping[str, VoiceSettings],
-                                   assembler: WavAssembler, progress: ProgressCallback) -> None:
-        by_id = self.voices.by_id()
-        gates: dict[str, tuple[Synthesizer, asyncio.Semaphore]] = {}
-        for voice in {settings[c.speaker].voice_id for c in chunks}:
-            provider = by_id[voice].provider
-            if provider not in gates:
-                synthesizer = self.synthesizer_for(provider)
-                gates[provider] = (synthesizer, asyncio.Semaphore(synthesizer.max_concurrency()))
-
-        async def synthesize(chunk: Chunk) -> PcmAudio:
-            voice = settings[chunk.speaker]
-            synthesizer, gate = gates[by_id[voice.voice_id].provider]
-            async with gate:
-                audio = await synthesizer.synthesize(chunk.text, voice)
-            if not audio.samples:
-                raise SynthesisError(f"line {chunk.line}: the voice returned no audio")
-            return audio
-
-        window = 2 * sum(s.max_concurrency() for s, _ in gates.values())
-        pending: deque[asyncio.Task[PcmAudio]] = deque()
+    async def _synthesize_in_order(self, chunks: Sequence[Chunk], source: ChunkSource,
+                                   assembler: WavAssembler,
+                                   progress: ProgressCallback) -> list[Chunk]:
+        """Write every chunk in script order; returns the chunks this task paid for."""
+        window = 2 * source.concurrency
+        pending: deque[asyncio.Task[tuple[PcmAudio, bool]]] = deque()
         upcoming = iter(chunks)
+        paid = []
         try:
             for chunk in chunks:
                 while len(pending) < window and (next_chunk := next(upcoming, None)):
-                    pending.append(asyncio.create_task(synthesize(next_chunk)))
-                assembler.add(await pending.popleft(), chunk)
+                    pending.append(asyncio.create_task(source.fetch(next_chunk)))
+                audio, paid_now = await pending.popleft()
+                assembler.add(audio, chunk)
+                if paid_now:
+                    paid.append(chunk)
                 progress(SYNTHESIS_SHARE * len(assembler.timings) // len(chunks))
         finally:
             for task in pending:  # a failed chunk fails the render; stop the rest
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+        return paid

@@ -20,6 +20,7 @@ def create_direct_engine(settings: NoSettings, context: AdapterContext) -> Direc
         rules=rules,
         limits=limits,
         audio=AudioOptions.from_config(context.config["audio"]),
+        segment_cache=context.resources.get("segment_cache"),
     )
 
 

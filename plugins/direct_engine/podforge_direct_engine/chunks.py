@@ -1,0 +1,56 @@
+"""Where a chunk's audio comes from: the segment cache, or its provider under its limits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+
+from core.script.model import Chunk
+from core.voices import Voice
+from ports.segment_cache import CachedSegment, SegmentCache, segment_key
+from ports.synthesizer import PcmAudio, SynthesisError, Synthesizer, VoiceSettings
+
+
+class ChunkSource:
+    """One render's access to voices: a semaphore per provider, and the cache when scoped.
+
+    ``fetch`` answers whether this task paid for the chunk: true when it was synthesized now,
+    or by an earlier attempt of the same task (a retry does not pay twice, but pays once).
+    """
+
+    def __init__(self, *, chunks: Sequence[Chunk], settings: Mapping[str, VoiceSettings],
+                 voices: Mapping[str, Voice], synthesizer_for: Callable[[str], Synthesizer],
+                 cache: SegmentCache | None, scope: str | None, task_id: str) -> None:
+        self.settings = settings
+        self.voices = voices
+        self.cache = cache if scope else None
+        self.scope = scope or ""
+        self.task_id = task_id
+        self.gates: dict[str, tuple[Synthesizer, asyncio.Semaphore]] = {}
+        for voice_id in {settings[chunk.speaker].voice_id for chunk in chunks}:
+            provider = voices[voice_id].provider
+            if provider not in self.gates:
+                synthesizer = synthesizer_for(provider)
+                self.gates[provider] = (synthesizer,
+                                        asyncio.Semaphore(synthesizer.max_concurrency()))
+
+    @property
+    def concurrency(self) -> int:
+        return sum(synthesizer.max_concurrency() for synthesizer, _ in self.gates.values())
+
+    async def fetch(self, chunk: Chunk) -> tuple[PcmAudio, bool]:
+        voice = self.settings[chunk.speaker]
+        synthesizer, gate = self.gates[self.voices[voice.voice_id].provider]
+        key = segment_key(scope=self.scope, provider=synthesizer.identity(), voice=voice,
+                          text=chunk.text)
+        if self.cache is not None:
+            cached = await asyncio.to_thread(self.cache.get, key)
+            if cached is not None:
+                return cached.audio, cached.task_id == self.task_id
+        async with gate:
+            audio = await synthesizer.synthesize(chunk.text, voice)
+        if not audio.samples:
+            raise SynthesisError(f"line {chunk.line}: the voice returned no audio")
+        if self.cache is not None:
+            await asyncio.to_thread(self.cache.put, key, CachedSegment(audio, self.task_id))
+        return audio, True
