@@ -1,4 +1,4 @@
-// Tests for the app shell: language switch, home page health status, unknown routes.
+// Tests for the app shell: navigation, session corner, language switch, home page health status, unknown routes.
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia } from 'pinia'
@@ -7,6 +7,8 @@ import ElementPlus, { ElConfigProvider } from 'element-plus'
 import App from './App.vue'
 import { createAppRouter } from './router.js'
 import { LANG_KEY } from './i18n/store.js'
+import { TOKEN_KEY } from './api/http.js'
+import { fakeApi } from './testing/fakeApi.js'
 
 async function mountApp(path = '/') {
   const router = createAppRouter(createMemoryHistory())
@@ -17,7 +19,7 @@ async function mountApp(path = '/') {
     attachTo: document.body,
   })
   await flushPromises()
-  return wrapper
+  return Object.assign(wrapper, { router })
 }
 
 describe('App shell', () => {
@@ -31,7 +33,9 @@ describe('App shell', () => {
     localStorage.setItem(LANG_KEY, 'en')
     const wrapper = await mountApp()
     expect(wrapper.find('.brand').text()).toBe('PodForge')
-    expect(wrapper.find('.shell-nav').text()).toContain('Home')
+    expect(wrapper.find('.shell-nav').text()).toContain('Voices')
+    expect(wrapper.find('.shell-nav').text()).not.toContain('Scripts')
+    expect(wrapper.find('[data-testid="nav-login"]').exists()).toBe(true)
     expect(wrapper.text()).toContain('Turn a topic into a finished multi-host podcast')
     expect(wrapper.find('[data-testid="api-status"]').text()).toBe('Up')
     wrapper.unmount()
@@ -42,14 +46,14 @@ describe('App shell', () => {
     const wrapper = await mountApp()
     const provider = () => wrapper.findComponent(ElConfigProvider)
     expect(provider().props('locale').name).toBe('zh-cn')
-    expect(wrapper.find('.shell-nav').text()).toContain('首页')
+    expect(wrapper.find('.shell-nav').text()).toContain('音色')
     expect(document.documentElement.lang).toBe('zh-CN')
 
     await wrapper.find('[data-testid="lang-en"] input').setValue(true)
     await flushPromises()
     expect(provider().props('locale').name).toBe('en')
-    expect(wrapper.find('.shell-nav').text()).toContain('Home')
-    expect(wrapper.find('.shell-nav').text()).not.toContain('首页')
+    expect(wrapper.find('.shell-nav').text()).toContain('Voices')
+    expect(wrapper.find('.shell-nav').text()).not.toContain('音色')
     expect(wrapper.text()).toContain('Turn a topic into a finished multi-host podcast')
     expect(document.documentElement.lang).toBe('en')
     expect(localStorage.getItem(LANG_KEY)).toBe('en')
@@ -66,6 +70,54 @@ describe('App shell', () => {
     const wrapper = await mountApp('/no/such/page')
     expect(wrapper.text()).toContain('Page not found')
     expect(wrapper.text()).not.toContain('Turn a topic')
+    wrapper.unmount()
+  })
+})
+
+describe('App shell with a session', () => {
+  const USER = { id: 'u1', username: 'ada', email: 'a@b.c', credit_balance: 42, total_credit_purchased: 0 }
+
+  beforeEach(() => {
+    localStorage.clear()
+    localStorage.setItem(LANG_KEY, 'en')
+    document.body.innerHTML = ''
+  })
+
+  it('sends a signed-out visitor of a private page to sign-in, remembering it', async () => {
+    fakeApi({})
+    const wrapper = await mountApp('/credits')
+    expect(wrapper.router.currentRoute.value.fullPath).toBe('/login?redirect=/credits')
+    expect(wrapper.find('[data-testid="login-username"]').exists()).toBe(true)
+    wrapper.unmount()
+  })
+
+  it('shows the sections, the user and the balance, and signs out', async () => {
+    localStorage.setItem(TOKEN_KEY, 'jwt')
+    fakeApi({
+      'GET /api/users/me': USER,
+      'GET /api/voices': [],
+    })
+    const wrapper = await mountApp('/voices')
+    for (const id of ['nav-scripts', 'nav-tasks', 'nav-credits', 'nav-voices']) {
+      expect(wrapper.find(`[data-testid="${id}"]`).exists()).toBe(true)
+    }
+    expect(wrapper.find('[data-testid="header-user"]').text()).toBe('ada')
+    expect(wrapper.find('[data-testid="header-balance"]').text()).toBe('42 credits')
+
+    await wrapper.find('[data-testid="sign-out"]').trigger('click')
+    await flushPromises()
+    expect(localStorage.getItem(TOKEN_KEY)).toBeNull()
+    expect(wrapper.router.currentRoute.value.name).toBe('login')
+    expect(wrapper.find('[data-testid="nav-scripts"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('starts signed-in users at their scripts', async () => {
+    localStorage.setItem(TOKEN_KEY, 'jwt')
+    fakeApi({ 'GET /api/users/me': USER, 'GET /api/scripts': { items: [], total: 0 } })
+    const wrapper = await mountApp('/')
+    expect(wrapper.router.currentRoute.value.name).toBe('scripts')
+    expect(wrapper.find('[data-testid="new-script"]').exists()).toBe(true)
     wrapper.unmount()
   })
 })

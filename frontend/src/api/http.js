@@ -2,17 +2,30 @@
 
 export const TOKEN_KEY = 'podforge.token'
 
+/** @type {((error: HttpError) => void) | null} */
+let unauthorizedHandler = null
+
+/**
+ * Set the one function called after any 401 answer (the token is already cleared by then).
+ * @param {((error: HttpError) => void) | null} handler
+ */
+export function setUnauthorizedHandler(handler) {
+  unauthorizedHandler = handler
+}
+
 /** Error thrown for any non-2xx answer (status 0 when the request never got an answer). */
 export class HttpError extends Error {
   /**
    * @param {number} status HTTP status, or 0 for a network failure
    * @param {unknown} detail the `detail` of a `{"detail": ...}` body, else the body or status text
+   * @param {unknown} [body] the whole decoded body (a 402 adds required, balance, shortfall)
    */
-  constructor(status, detail) {
+  constructor(status, detail, body = null) {
     super(typeof detail === 'string' ? detail : JSON.stringify(detail))
     this.name = 'HttpError'
     this.status = status
     this.detail = detail
+    this.body = body
   }
 }
 
@@ -27,25 +40,29 @@ async function readBody(res) {
   }
 }
 
+/** FormData goes as multipart (the browser sets the boundary); anything else as JSON. */
+function encodeBody(body, headers) {
+  if (body === undefined) return undefined
+  if (typeof FormData !== 'undefined' && body instanceof FormData) return body
+  headers['Content-Type'] = 'application/json'
+  return JSON.stringify(body)
+}
+
 /**
  * Send a request and return the decoded JSON body (null when empty).
+ * A 401 clears the stored token and calls the handler set with setUnauthorizedHandler.
  * @param {string} path
  * @param {{method?: string, body?: unknown, headers?: Record<string, string>, signal?: AbortSignal}} [options]
  */
 export async function request(path, { method = 'GET', body, headers = {}, signal } = {}) {
   const sent = { Accept: 'application/json', ...headers }
-  if (body !== undefined) sent['Content-Type'] = 'application/json'
+  const encoded = encodeBody(body, sent)
   const token = localStorage.getItem(TOKEN_KEY)
   if (token) sent.Authorization = `Bearer ${token}`
 
   let res
   try {
-    res = await fetch(path, {
-      method,
-      headers: sent,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal,
-    })
+    res = await fetch(path, { method, headers: sent, body: encoded, signal })
   } catch (err) {
     if (err?.name === 'AbortError') throw err
     throw new HttpError(0, err?.message || 'Network error')
@@ -55,7 +72,12 @@ export async function request(path, { method = 'GET', body, headers = {}, signal
   if (!res.ok) {
     const detail =
       data && typeof data === 'object' && 'detail' in data ? data.detail : data || res.statusText
-    throw new HttpError(res.status, detail)
+    const error = new HttpError(res.status, detail, data)
+    if (res.status === 401) {
+      localStorage.removeItem(TOKEN_KEY)
+      unauthorizedHandler?.(error)
+    }
+    throw error
   }
   return data
 }

@@ -1,6 +1,6 @@
 // Tests for the shared fetch wrapper: bearer token, JSON body, error status and detail.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { HttpError, TOKEN_KEY, http, request } from './http.js'
+import { HttpError, TOKEN_KEY, http, request, setUnauthorizedHandler } from './http.js'
 
 function jsonResponse(body, status = 200) {
   return new Response(JSON.stringify(body), {
@@ -78,5 +78,42 @@ describe('http wrapper', () => {
     expect(err).toBeInstanceOf(HttpError)
     expect(err.status).toBe(0)
     expect(err.detail).toBe('Failed to fetch')
+  })
+})
+
+describe('http wrapper: multipart and 401', () => {
+  beforeEach(() => localStorage.clear())
+  afterEach(() => setUnauthorizedHandler(null))
+
+  it('sends FormData as it is, without a JSON content type', async () => {
+    const fetchMock = vi.fn(async () => Response.json({ id: 'a' }, { status: 201 }))
+    vi.stubGlobal('fetch', fetchMock)
+    const form = new FormData()
+    form.append('title', 'Tea')
+    await http.post('/api/scripts/upload', form)
+    const init = fetchMock.mock.calls[0][1]
+    expect(init.body).toBe(form)
+    expect(init.headers).not.toHaveProperty('Content-Type')
+  })
+
+  it('clears the token and calls the handler on a 401', async () => {
+    localStorage.setItem(TOKEN_KEY, 'expired')
+    vi.stubGlobal('fetch', vi.fn(async () => Response.json({ detail: 'token expired' }, { status: 401 })))
+    const handler = vi.fn()
+    setUnauthorizedHandler(handler)
+    const err = await http.get('/api/users/me').catch((e) => e)
+    expect(err.status).toBe(401)
+    expect(localStorage.getItem(TOKEN_KEY)).toBeNull()
+    expect(handler).toHaveBeenCalledWith(err)
+  })
+
+  it('keeps the token on other errors', async () => {
+    localStorage.setItem(TOKEN_KEY, 'good')
+    vi.stubGlobal('fetch', vi.fn(async () => Response.json({ detail: 'nope' }, { status: 403 })))
+    const handler = vi.fn()
+    setUnauthorizedHandler(handler)
+    await http.get('/api/users/me').catch(() => {})
+    expect(localStorage.getItem(TOKEN_KEY)).toBe('good')
+    expect(handler).not.toHaveBeenCalled()
   })
 })

@@ -14,7 +14,7 @@ function initialLang() {
   return navigator.language?.toLowerCase().startsWith('zh') ? 'zh-cn' : 'en'
 }
 
-/** @param {object} table @param {string} key dotted path such as "nav.home" */
+/** @param {object} table @param {string} key dotted path such as "nav.scripts" */
 function lookup(table, key) {
   return key.split('.').reduce((node, part) => (node == null ? undefined : node[part]), table)
 }
@@ -23,9 +23,15 @@ export const useLangStore = defineStore('lang', () => {
   const lang = ref(initialLang())
   const elLocale = computed(() => EL_LOCALES[lang.value])
 
-  /** @param {string} key */
-  function t(key) {
-    return lookup(messages[lang.value], key) ?? lookup(messages.en, key) ?? key
+  /**
+   * The string for `key` in the current language (English, then the key, when missing),
+   * with `{name}` placeholders filled from `params`.
+   * @param {string} key @param {Record<string, unknown>} [params]
+   */
+  function t(key, params) {
+    const text = lookup(messages[lang.value], key) ?? lookup(messages.en, key) ?? key
+    if (!params || typeof text !== 'string') return text
+    return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole))
   }
 
   /** @param {string} next */
