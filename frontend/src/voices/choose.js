@@ -11,15 +11,17 @@ export function matchesLanguage(voice, language) {
  * Default voice_config for a script: a voice named after the speaker when there is one
  * (speaker "daniu" -> "zh-cn-daniu"), then distinct voices of the script's language in library
  * order; voices repeat only when the language has fewer voices than speakers. When no voice
- * speaks the language, the whole library is used.
+ * speaks the language, the whole library is used. Voices whose provider is not configured on
+ * the server (`available: false`) are never chosen.
  * @param {string[]} speakers speaker ids in order of appearance
  * @param {{voice_id: string, language: string}[]} voices
  * @param {string} [language] the validation report's language ("zh", "en")
  * @returns {Record<string, string>}
  */
 export function defaultVoiceConfig(speakers, voices, language) {
-  const matching = voices.filter((v) => matchesLanguage(v, language))
-  const pool = matching.length ? matching : voices
+  const usable = voices.filter((v) => v.available !== false)
+  const matching = usable.filter((v) => matchesLanguage(v, language))
+  const pool = matching.length ? matching : usable
   if (!pool.length) return {}
   const config = {}
   const used = new Set()

@@ -31,6 +31,18 @@ describe('defaultVoiceConfig', () => {
     expect(config).toEqual({ a: 'en-us-michael', b: 'en-us-sarah' })
   })
 
+  it('never picks a voice whose provider is not configured', () => {
+    const voices = [
+      { voice_id: 'English_CalmWoman', language: 'en-US', available: false },
+      { voice_id: 'en-us-sarah', language: 'en-US', available: true },
+      { voice_id: 'en-gb-oliver', language: 'en-GB', available: true },
+    ]
+    expect(defaultVoiceConfig(['A', 'B'], voices, 'en')).toEqual({
+      A: 'en-us-sarah',
+      B: 'en-gb-oliver',
+    })
+  })
+
   it('is empty without voices', () => {
     expect(defaultVoiceConfig(['a'], [], 'en')).toEqual({})
   })

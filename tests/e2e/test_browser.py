@@ -1,0 +1,141 @@
+"""The web app in Debian's Chromium against the real server on the embedded default."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from adapters.settings import project_root
+
+pytestmark = pytest.mark.slow
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = project_root() / "var" / "test-artifacts"
+SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "scripts" / "two-hosts-en.md"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not shutil.which("chromium") and not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium)",
+                    pytrace=False)
+    if not (project_root() / "frontend" / "dist" / "index.html").is_file():
+        pytest.fail("the web app is not built: run `make frontend-build`", pytrace=False)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=server, accept_downloads=True,
+                                  viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.errors = []  # type: ignore[attr-defined]
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            page.errors.append(f"console: {message.text}")  # type: ignore[attr-defined]
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: page.errors.append(f"page: {error}"))  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def register(page: Page) -> str:
+    name = f"e2e{uuid.uuid4().hex[:8]}"
+    page.goto("/register")
+    page.get_by_test_id("register-username").fill(name)
+    page.get_by_test_id("register-email").fill(f"{name}@example.org")
+    page.get_by_test_id("register-password").fill("a long enough password")
+    page.get_by_test_id("register-submit").click()
+    expect(page.get_by_test_id("header-balance")).to_contain_text("100")
+    return name
+
+
+def test_register_upload_render_play_and_download(page: Page, tmp_path: Path) -> None:
+    register(page)
+    page.get_by_test_id("nav-scripts").click()
+    page.get_by_test_id("script-upload").first.set_input_files(str(SAMPLE))
+    expect(page).to_have_url(re.compile(r"/scripts/[0-9a-f-]{36}$"))
+    expect(page.get_by_test_id("script-editor")).to_have_value(re.compile("Alice"))
+    shot(page, "script-editor")
+    page.get_by_test_id("render-button").first.click()
+    expect(page).to_have_url(re.compile(r"/render$"))
+    for speaker in ("Alice", "Bob"):
+        expect(page.get_by_test_id(f"voice-select-{speaker}")).to_be_visible()
+    expect(page.get_by_test_id("render-estimate")).to_contain_text("9")
+    shot(page, "render")
+    page.get_by_test_id("render-submit").click()
+    expect(page).to_have_url(re.compile(r"/tasks/[0-9a-f-]{36}$"))
+    progress = page.get_by_test_id("task-progress")
+    expect(progress).to_have_attribute("aria-valuenow", "100", timeout=60_000)
+    expect(page.get_by_test_id("task-status")).to_contain_text(re.compile("complete", re.I))
+    audio = page.get_by_test_id("task-audio")
+    expect(audio).to_have_attribute("src", re.compile(r"/api/audio/.+/download\?token="))
+    played = audio.evaluate("""async (element) => {
+        element.muted = true;
+        await element.play();
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        return {time: element.currentTime, duration: element.duration};
+    }""")
+    assert played["time"] > 0 and played["duration"] > 40
+    shot(page, "task-completed")
+    for fmt, minimum in (("wav", 1_000_000), ("mp3", 100_000)):
+        with page.expect_download() as pending:
+            page.get_by_test_id(f"download-{fmt}").click()
+        saved = tmp_path / pending.value.suggested_filename
+        pending.value.save_as(saved)
+        assert saved.suffix == f".{fmt}" and saved.stat().st_size > minimum
+    expect(page.get_by_test_id("header-balance")).to_contain_text("91")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+ROUTES = ["/", "/status", "/voices", "/scripts", "/scripts/new", "/tasks", "/credits",
+          "/no/such/page"]
+
+
+def test_every_route_loads_without_console_errors_in_both_languages(page: Page) -> None:
+    page.goto("/")
+    shot(page, "home")
+    page.goto("/login")
+    shot(page, "login")
+    register(page)
+    for language in ("en", "zh-cn"):
+        page.get_by_test_id(f"lang-{language}").click()
+        for route in ROUTES:
+            page.goto(route)
+            page.wait_for_load_state("networkidle")
+            expect(page.locator("main")).to_be_visible()
+            name = route.strip("/").replace("/", "-") or "home"
+            shot(page, f"{language}-{name}")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_the_studio_is_usable_at_phone_width(browser: Browser, server: str) -> None:
+    context = browser.new_context(base_url=server, viewport={"width": 375, "height": 812},
+                                  is_mobile=True)
+    page = context.new_page()
+    register(page)
+    page.goto("/scripts/new")
+    editor = page.get_by_test_id("script-editor")
+    editor.fill("**Alice:** Hi.\n**Bob:**\n")
+    expect(page.get_by_test_id("script-problems")).to_contain_text("2")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375 + 1
+    shot(page, "phone-editor")
+    context.close()
