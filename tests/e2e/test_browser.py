@@ -9,7 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Error,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 from adapters.settings import project_root
 
@@ -35,18 +42,26 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, server: str) -> Iterator[Page]:
+def errors() -> list[str]:
+    """Console errors and uncaught exceptions of the page under test."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, server: str, errors: list[str]) -> Iterator[Page]:
     context = browser.new_context(base_url=server, accept_downloads=True,
                                   viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.errors = []  # type: ignore[attr-defined]
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type == "error":
-            page.errors.append(f"console: {message.text}")  # type: ignore[attr-defined]
+            errors.append(f"console: {message.text}")
+
+    def on_page_error(error: Error) -> None:
+        errors.append(f"page: {error}")
 
     page.on("console", on_console)
-    page.on("pageerror", lambda error: page.errors.append(f"page: {error}"))  # type: ignore[attr-defined]
+    page.on("pageerror", on_page_error)
     yield page
     context.close()
 
@@ -67,7 +82,8 @@ def register(page: Page) -> str:
     return name
 
 
-def test_register_upload_render_play_and_download(page: Page, tmp_path: Path) -> None:
+def test_register_upload_render_play_and_download(page: Page, errors: list[str],
+                                                  tmp_path: Path) -> None:
     register(page)
     page.get_by_test_id("nav-scripts").click()
     page.get_by_test_id("script-upload").first.set_input_files(str(SAMPLE))
@@ -102,14 +118,15 @@ def test_register_upload_render_play_and_download(page: Page, tmp_path: Path) ->
         pending.value.save_as(saved)
         assert saved.suffix == f".{fmt}" and saved.stat().st_size > minimum
     expect(page.get_by_test_id("header-balance")).to_contain_text("91")
-    assert page.errors == []  # type: ignore[attr-defined]
+    assert errors == []
 
 
 ROUTES = ["/", "/status", "/voices", "/scripts", "/scripts/new", "/tasks", "/credits",
           "/no/such/page"]
 
 
-def test_every_route_loads_without_console_errors_in_both_languages(page: Page) -> None:
+def test_every_route_loads_without_console_errors_in_both_languages(page: Page,
+                                                                   errors: list[str]) -> None:
     page.goto("/")
     shot(page, "home")
     page.goto("/login")
@@ -123,7 +140,7 @@ def test_every_route_loads_without_console_errors_in_both_languages(page: Page) 
             expect(page.locator("main")).to_be_visible()
             name = route.strip("/").replace("/", "-") or "home"
             shot(page, f"{language}-{name}")
-    assert page.errors == []  # type: ignore[attr-defined]
+    assert errors == []
 
 
 def test_the_studio_is_usable_at_phone_width(browser: Browser, server: str) -> None:
