@@ -17,7 +17,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-WINDOW_SECONDS = 60.0
+# A minute plus a second: places are taken just before a request leaves, and the provider counts
+# arrivals; without the margin, a request could arrive inside the previous minute at its end.
+WINDOW_SECONDS = 61.0
 POLL_SECONDS = 0.02
 
 

@@ -6,99 +6,16 @@ import json
 import os
 import signal
 import socket
-import subprocess
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
-from adapters.container import create_container
-from adapters.db.models import Audio, CreditTransaction
-from adapters.settings import Settings, load_settings, project_root
-from api.app import create_app
-from tests.conftest import REDIS_URL
 from tests.helpers import sign_up
+from tests.integration.conftest import audio_rows, charges, grant, submit, wait_all
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
-PODFORGE = project_root() / ".venv" / "bin" / "podforge"
 SHORT = "**Alice:** Queues keep requests fast.\n**Bob:** And workers do the slow part.\n"
-VOICES = {"Alice": "en-us-sarah", "Bob": "en-gb-oliver"}
-
-
-@pytest.fixture
-def deployment(pg_settings: Settings, redis_client: Any,
-               monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    """An API (in this process) on PostgreSQL and Redis, and a way to start worker processes."""
-    for key, value in {"PODFORGE_QUEUE__TYPE": "redis", "PODFORGE_REDIS__URL": REDIS_URL,
-                       "PODFORGE_QUEUE__VISIBILITY_TIMEOUT_SECONDS": "3",
-                       "PODFORGE_WORKER__DUTY_SECONDS": "1"}.items():
-        monkeypatch.setenv(key, value)
-    settings = load_settings()
-    container = create_container(settings)
-    started: list[subprocess.Popen[str]] = []
-
-    def start_workers(processes: int = 2) -> subprocess.Popen[str]:
-        process = subprocess.Popen([str(PODFORGE), "worker", "--processes", str(processes)],
-                                   env=dict(os.environ), stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, text=True)
-        started.append(process)
-        return process
-
-    with TestClient(create_app(container)) as client:
-        yield {"client": client, "container": container, "start_workers": start_workers,
-               "redis": redis_client}
-    for process in started:
-        process.send_signal(signal.SIGTERM)
-    for process in started:
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def grant(container: Any, user: dict[str, Any], amount: int) -> None:
-    container.ledger().grant(user_id=user["id"], amount=amount, reference_id=None,
-                             idempotency_key=f"test-grant:{amount}", description="test")
-
-
-def submit(client: TestClient, user: dict[str, Any], content: str) -> str:
-    script = client.post("/api/scripts", headers=user["headers"], json={"content": content})
-    task = client.post("/api/tasks", headers=user["headers"],
-                       json={"script_id": script.json()["id"], "voice_config": VOICES})
-    assert task.status_code == 202, task.text
-    return str(task.json()["task_id"])
-
-
-def wait_all(client: TestClient, user: dict[str, Any], task_ids: list[str],
-             seconds: float) -> dict[str, dict[str, Any]]:
-    deadline = time.monotonic() + seconds
-    final: dict[str, dict[str, Any]] = {}
-    while len(final) < len(task_ids):
-        assert time.monotonic() < deadline, f"unfinished: {set(task_ids) - set(final)}"
-        for task_id in set(task_ids) - set(final):
-            status = client.get(f"/api/tasks/{task_id}/status", headers=user["headers"]).json()
-            if status["status"] in ("completed", "failed"):
-                final[task_id] = status
-        time.sleep(0.3)
-    return final
-
-
-def charges(container: Any, task_id: str) -> list[tuple[str, int]]:
-    with container.session_factory()() as session:
-        rows = session.execute(select(CreditTransaction.type, CreditTransaction.amount).where(
-            CreditTransaction.reference_id == task_id).order_by(CreditTransaction.created_at))
-        return [(row.type, row.amount) for row in rows]
-
-
-def audio_rows(container: Any, task_id: str) -> int:
-    import uuid
-
-    with container.session_factory()() as session:
-        return int(session.execute(select(func.count()).select_from(Audio).where(
-            Audio.task_id == uuid.UUID(task_id))).scalar_one())
 
 
 def test_twenty_tasks_across_two_worker_processes_all_complete(deployment: dict[str, Any]
