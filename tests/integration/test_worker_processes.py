@@ -22,7 +22,8 @@ def test_twenty_tasks_across_two_worker_processes_all_complete(deployment: dict[
                                                                ) -> None:
     client, container = deployment["client"], deployment["container"]
     user = sign_up(client)
-    task_ids = [submit(client, user, SHORT) for _ in range(20)]
+    # Distinct scripts: identical requests would be served from the first one's result.
+    task_ids = [submit(client, user, SHORT + f"**Alice:** Episode {n}.\n") for n in range(20)]
     workers = deployment["start_workers"](2)
     final = wait_all(client, user, task_ids, seconds=180)
     assert {status["status"] for status in final.values()} == {"completed"}

@@ -1,4 +1,4 @@
-// Shared fetch wrapper for domain api modules: JSON in/out, bearer token, errors with status and detail.
+// Shared fetch wrapper for domain api modules: JSON (or plain text) in/out, bearer token, errors with status and detail.
 
 export const TOKEN_KEY = 'podforge.token'
 
@@ -49,13 +49,15 @@ function encodeBody(body, headers) {
 }
 
 /**
- * Send a request and return the decoded JSON body (null when empty).
+ * Send a request and return the decoded JSON body (null when empty), or with `as: 'text'` the
+ * body as it came ('' when empty), for files such as transcripts that need the bearer token.
+ * Errors are decoded the same way either way.
  * A 401 clears the stored token and calls the handler set with setUnauthorizedHandler.
  * @param {string} path
- * @param {{method?: string, body?: unknown, headers?: Record<string, string>, signal?: AbortSignal}} [options]
+ * @param {{method?: string, body?: unknown, headers?: Record<string, string>, signal?: AbortSignal, as?: 'json' | 'text'}} [options]
  */
-export async function request(path, { method = 'GET', body, headers = {}, signal } = {}) {
-  const sent = { Accept: 'application/json', ...headers }
+export async function request(path, { method = 'GET', body, headers = {}, signal, as = 'json' } = {}) {
+  const sent = { Accept: as === 'text' ? 'text/*, application/json;q=0.5' : 'application/json', ...headers }
   const encoded = encodeBody(body, sent)
   const token = localStorage.getItem(TOKEN_KEY)
   if (token) sent.Authorization = `Bearer ${token}`
@@ -68,6 +70,7 @@ export async function request(path, { method = 'GET', body, headers = {}, signal
     throw new HttpError(0, err?.message || 'Network error')
   }
 
+  if (res.ok && as === 'text') return res.text()
   const data = await readBody(res)
   if (!res.ok) {
     const detail =
@@ -84,6 +87,8 @@ export async function request(path, { method = 'GET', body, headers = {}, signal
 
 export const http = {
   get: (path, options) => request(path, { ...options, method: 'GET' }),
+  /** GET a text body (WebVTT, SRT...) as a string, never parsed. */
+  getText: (path, options) => request(path, { ...options, method: 'GET', as: 'text' }),
   post: (path, body, options) => request(path, { ...options, method: 'POST', body }),
   put: (path, body, options) => request(path, { ...options, method: 'PUT', body }),
   patch: (path, body, options) => request(path, { ...options, method: 'PATCH', body }),

@@ -72,6 +72,33 @@ describe('http wrapper', () => {
     expect(err.detail).toBe('Bad Gateway')
   })
 
+  it('returns a text body as it came, with the bearer token', async () => {
+    localStorage.setItem(TOKEN_KEY, 'secret-token')
+    // JSON-looking text stays a string: the caller asked for text.
+    const body = 'WEBVTT\n\n00:00:00.000 --> 00:00:01.500\n<v Alice>[1, 2]\n\n'
+    fetchMock.mockResolvedValueOnce(new Response(body, { headers: { 'Content-Type': 'text/vtt' } }))
+    const answer = await http.getText('/api/tasks/t1/transcript.vtt')
+    expect(answer).toBe(body)
+    const [url, init] = fetchMock.mock.calls[0]
+    expect(url).toBe('/api/tasks/t1/transcript.vtt')
+    expect(init.method).toBe('GET')
+    expect(init.headers.Authorization).toBe('Bearer secret-token')
+    expect(init.headers.Accept).toMatch(/^text\//)
+  })
+
+  it('returns text that parses as JSON untouched', async () => {
+    fetchMock.mockResolvedValueOnce(new Response('{"a": 1}'))
+    await expect(http.getText('/x.json')).resolves.toBe('{"a": 1}')
+  })
+
+  it('decodes the JSON detail of a failed text request', async () => {
+    fetchMock.mockResolvedValueOnce(jsonResponse({ detail: 'the task has not completed' }, 404))
+    const err = await http.getText('/api/tasks/t1/transcript.srt').catch((e) => e)
+    expect(err).toBeInstanceOf(HttpError)
+    expect(err.status).toBe(404)
+    expect(err.detail).toBe('the task has not completed')
+  })
+
   it('reports a network failure as status 0', async () => {
     fetchMock.mockRejectedValueOnce(new TypeError('Failed to fetch'))
     const err = await http.get('/healthz').catch((e) => e)

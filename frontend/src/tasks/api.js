@@ -1,4 +1,4 @@
-// API calls for render tasks: start, list, read, status, live events, cancel.
+// API calls for render tasks: start, list, read, status, live events, cancel, transcripts and chapters.
 import { http } from '../api/http.js'
 
 /** @param {{script_id: string, voice_config: Record<string, string>}} body */
@@ -33,4 +33,19 @@ export function cancelTask(id) {
 export function taskEventsUrl(id, token) {
   const query = token ? `?${new URLSearchParams({ access_token: token })}` : ''
   return `/api/tasks/${encodeURIComponent(id)}/events${query}`
+}
+
+/** WebVTT transcript of a completed task (one cue per turn); 404 until it has completed. */
+export function getTranscriptVtt(id) {
+  return http.getText(`/api/tasks/${encodeURIComponent(id)}/transcript.vtt`)
+}
+
+/** SRT transcript of a completed task; 404 until it has completed. */
+export function getTranscriptSrt(id) {
+  return http.getText(`/api/tasks/${encodeURIComponent(id)}/transcript.srt`)
+}
+
+/** @param {string} id @returns {Promise<{version: string, chapters: {startTime: number, title: string}[]}>} */
+export function getChapters(id) {
+  return http.get(`/api/tasks/${encodeURIComponent(id)}/chapters.json`)
 }

@@ -1,4 +1,5 @@
-// Pinia store for the task being watched: live progress over SSE, polling when SSE fails, cancel.
+// Pinia store for the task being watched: live progress over SSE, polling when SSE fails, cancel;
+// once completed, its transcript, chapters and transcript files.
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { errorMessage } from '../api/errors.js'
@@ -6,9 +7,19 @@ import { TOKEN_KEY } from '../api/http.js'
 import { useAuthStore } from '../auth/store.js'
 import * as api from './api.js'
 import { isFinal } from './status.js'
+import { parseChapters, parseVtt } from './transcript.js'
 
 /** How often to ask for the status when the event stream is not available. */
 export const POLL_INTERVAL_MS = 3000
+
+/**
+ * The transcript of a completed task. `missing`: the API has none for this task (404, e.g. a
+ * render from before transcripts); `error`: it could not be read. `srt` and `vtt` are the files
+ * as served, for downloading ('' when not available).
+ */
+function emptyTranscript(taskId = null) {
+  return { taskId, loading: false, cues: [], chapters: [], srt: '', vtt: '', missing: false, error: '' }
+}
 
 export const useTaskStore = defineStore('task', () => {
   const task = ref(/** @type {object | null} */ (null))
@@ -19,6 +30,7 @@ export const useTaskStore = defineStore('task', () => {
   const loading = ref(false)
   const error = ref('')
   const cancelling = ref(false)
+  const transcript = ref(emptyTranscript())
 
   let source = null
   let pollTimer = null
@@ -57,10 +69,39 @@ export const useTaskStore = defineStore('task', () => {
     stop()
     const auth = useAuthStore()
     await Promise.all([
-      reload(id),
+      reload(id).then(() => {
+        if (task.value?.id === id && task.value.status === 'completed') return loadTranscript(id)
+      }),
       loadVersions(),
       auth.refreshUser().catch(() => {}),
     ])
+  }
+
+  /**
+   * Load the transcript (WebVTT, parsed into cues), the SRT for downloading and the chapters of a
+   * completed task. Each part may fail alone: no chapters or no SRT still shows the cues.
+   */
+  async function loadTranscript(id) {
+    transcript.value = { ...emptyTranscript(id), loading: true }
+    const [vtt, srt, chapters] = await Promise.allSettled([
+      api.getTranscriptVtt(id),
+      api.getTranscriptSrt(id),
+      api.getChapters(id),
+    ])
+    // The page moved on to another task meanwhile.
+    if (task.value?.id !== id || transcript.value.taskId !== id) return
+    const next = emptyTranscript(id)
+    if (vtt.status === 'fulfilled') {
+      next.vtt = vtt.value
+      next.cues = parseVtt(vtt.value)
+    } else if (vtt.reason?.status === 404) {
+      next.missing = true
+    } else {
+      next.error = errorMessage(vtt.reason)
+    }
+    if (srt.status === 'fulfilled') next.srt = srt.value
+    if (chapters.status === 'fulfilled') next.chapters = parseChapters(chapters.value)
+    transcript.value = next
   }
 
   async function reload(id) {
@@ -143,6 +184,7 @@ export const useTaskStore = defineStore('task', () => {
     stop()
     task.value = null
     versions.value = []
+    transcript.value = emptyTranscript()
     error.value = ''
     loading.value = true
     try {
@@ -154,7 +196,8 @@ export const useTaskStore = defineStore('task', () => {
       loading.value = false
     }
     loadVersions()
-    if (!isFinal(task.value.status)) follow(id)
+    if (task.value.status === 'completed') loadTranscript(id)
+    else if (!isFinal(task.value.status)) follow(id)
   }
 
   /** Cancel the running task; its held credits come back. */
@@ -175,5 +218,18 @@ export const useTaskStore = defineStore('task', () => {
     }
   }
 
-  return { task, versions, channel, loading, error, cancelling, open, follow, stop, cancel }
+  return {
+    task,
+    versions,
+    channel,
+    loading,
+    error,
+    cancelling,
+    transcript,
+    open,
+    follow,
+    stop,
+    cancel,
+    loadTranscript,
+  }
 })

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { TOKEN_KEY } from '../api/http.js'
-import { fakeApi } from '../testing/fakeApi.js'
+import { apiError, fakeApi } from '../testing/fakeApi.js'
 import { POLL_INTERVAL_MS, useTaskStore } from './taskStore.js'
 
 /** EventSource stand-in: tests push events with emit(). */
@@ -181,5 +181,128 @@ describe('task store', () => {
     expect(source.closed).toBe(true)
     source.emit('progress', { status: 'processing', progress: 90 })
     expect(store.task.progress).toBe(0)
+  })
+})
+
+describe('task store: transcript and chapters', () => {
+  const VTT =
+    'WEBVTT\n\n00:00:00.000 --> 00:00:03.120\n<v Alice>Hi &amp; welcome.\n\n' +
+    '00:00:03.400 --> 00:00:07.000\n<v Bob>Thanks.\n\n'
+  const SRT = '1\n00:00:00,000 --> 00:00:03,120\nAlice: Hi & welcome.\n\n2\n00:00:03,400 --> 00:00:07,000\nBob: Thanks.\n\n'
+  const CHAPTERS = { version: '1.2.0', chapters: [{ startTime: 0, title: 'Episode 12' }] }
+  const text = (body, type) => () => new Response(body, { headers: { 'Content-Type': type } })
+  let latest
+
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    localStorage.clear()
+    localStorage.setItem(TOKEN_KEY, 'jwt')
+    FakeEventSource.instances = []
+    vi.stubGlobal('EventSource', FakeEventSource)
+    latest = task({ status: 'completed', progress: 100, audio: AUDIO })
+  })
+
+  function api(extra = {}) {
+    return fakeApi({
+      'GET /api/tasks/t1': () => latest,
+      'GET /api/tasks': () => ({ items: [latest], total: 1 }),
+      'GET /api/users/me': { id: 'u', username: 'ada', credit_balance: 99 },
+      'GET /api/tasks/t1/transcript.vtt': text(VTT, 'text/vtt; charset=utf-8'),
+      'GET /api/tasks/t1/transcript.srt': text(SRT, 'application/x-subrip; charset=utf-8'),
+      'GET /api/tasks/t1/chapters.json': CHAPTERS,
+      ...extra,
+    })
+  }
+
+  it('loads the cues, chapters and both files of a completed task, with the token', async () => {
+    const fetchMock = api()
+    const store = useTaskStore()
+    await store.open('t1')
+    await vi.waitFor(() => expect(store.transcript.loading).toBe(false))
+    expect(store.transcript.cues).toEqual([
+      { index: 0, start: 0, end: 3.12, speaker: 'Alice', text: 'Hi & welcome.' },
+      { index: 1, start: 3.4, end: 7, speaker: 'Bob', text: 'Thanks.' },
+    ])
+    expect(store.transcript.chapters).toEqual([{ start: 0, title: 'Episode 12' }])
+    expect(store.transcript.vtt).toBe(VTT)
+    expect(store.transcript.srt).toBe(SRT)
+    expect(store.transcript.missing).toBe(false)
+    expect(store.transcript.error).toBe('')
+    const [, init] = fetchMock.calls('GET /api/tasks/t1/transcript.vtt')[0]
+    expect(init.headers.Authorization).toBe('Bearer jwt')
+  })
+
+  it('asks for nothing while the task runs, then loads it when the task completes', async () => {
+    latest = task({ status: 'processing', progress: 10 })
+    const fetchMock = api()
+    const store = useTaskStore()
+    await store.open('t1')
+    expect(fetchMock.calls('GET /api/tasks/t1/transcript.vtt')).toHaveLength(0)
+    expect(store.transcript.cues).toEqual([])
+
+    latest = task({ status: 'completed', progress: 100, audio: AUDIO })
+    FakeEventSource.instances[0].emit('end', { task_id: 't1', status: 'completed', progress: 100, audio: AUDIO })
+    await vi.waitFor(() => expect(store.transcript.cues).toHaveLength(2))
+    expect(store.transcript.chapters).toHaveLength(1)
+    expect(fetchMock.calls('GET /api/tasks/t1/transcript.vtt')).toHaveLength(1)
+  })
+
+  it('asks for nothing for a failed task', async () => {
+    latest = task({ status: 'failed', error_message: 'boom' })
+    const fetchMock = api()
+    await useTaskStore().open('t1')
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(fetchMock.calls('GET /api/tasks/t1/transcript.vtt')).toHaveLength(0)
+    expect(fetchMock.calls('GET /api/tasks/t1/chapters.json')).toHaveLength(0)
+  })
+
+  it('says the transcript is missing on a 404, and keeps the cues when only chapters fail', async () => {
+    api({ 'GET /api/tasks/t1/transcript.vtt': () => apiError(404, 'this task was rendered without a transcript') })
+    const store = useTaskStore()
+    await store.open('t1')
+    await vi.waitFor(() => expect(store.transcript.missing).toBe(true))
+    expect(store.transcript.cues).toEqual([])
+    expect(store.transcript.error).toBe('')
+
+    setActivePinia(createPinia())
+    api({
+      'GET /api/tasks/t1/chapters.json': () => apiError(500, 'disk on fire'),
+      'GET /api/tasks/t1/transcript.srt': () => apiError(500, 'disk on fire'),
+    })
+    const again = useTaskStore()
+    await again.open('t1')
+    await vi.waitFor(() => expect(again.transcript.cues).toHaveLength(2))
+    expect(again.transcript.chapters).toEqual([])
+    expect(again.transcript.srt).toBe('')
+    expect(again.transcript.error).toBe('')
+  })
+
+  it('reports a transcript that could not be read', async () => {
+    api({ 'GET /api/tasks/t1/transcript.vtt': () => apiError(500, 'storage unavailable') })
+    const store = useTaskStore()
+    await store.open('t1')
+    await vi.waitFor(() => expect(store.transcript.error).toBe('storage unavailable'))
+    expect(store.transcript.missing).toBe(false)
+  })
+
+  it('drops a transcript that arrives after the page moved to another task', async () => {
+    let release
+    const held = new Promise((resolve) => (release = resolve))
+    api({
+      'GET /api/tasks/t1/transcript.vtt': async () => {
+        await held
+        return new Response(VTT)
+      },
+      'GET /api/tasks/t2': task({ id: 't2', status: 'processing', progress: 5 }),
+    })
+    const store = useTaskStore()
+    await store.open('t1')
+    await store.open('t2')
+    release()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(store.task.id).toBe('t2')
+    expect(store.transcript.cues).toEqual([])
+    expect(store.transcript.taskId).toBeNull()
+    store.stop()
   })
 })
