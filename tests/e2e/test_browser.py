@@ -110,6 +110,12 @@ def test_register_upload_render_play_and_download(page: Page, errors: list[str],
         return {time: element.currentTime, duration: element.duration};
     }""")
     assert played["time"] > 0 and played["duration"] > 40
+    cues = page.get_by_test_id("transcript-cue")
+    expect(cues).to_have_count(8)
+    expect(page.get_by_test_id("chapter")).to_have_count(2)
+    cues.nth(4).click()
+    position = audio.evaluate("(element) => element.currentTime")
+    assert position > 10  # the fifth turn starts well into the episode
     shot(page, "task-completed")
     for fmt, minimum in (("wav", 1_000_000), ("mp3", 100_000)):
         with page.expect_download() as pending:
