@@ -68,3 +68,15 @@ class NewAudio:
     file_size: int
     duration: float
     sample_rate: int
+
+
+@dataclass(frozen=True)
+class TemplateRecord:
+    id: str
+    title: str
+    topic: str
+    style: str
+    language: str
+    speakers: list[str]
+    description: str
+    content: str

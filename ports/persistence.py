@@ -8,8 +8,16 @@ from types import TracebackType
 from typing import Any
 
 from core.accounts import User
-from core.entities import AudioRecord, NewAudio, ScriptRecord, TaskRecord
-from core.states import ScriptSource, TaskStatus, UserStatus
+from core.conversations import ConversationRecord, MessageRecord
+from core.entities import AudioRecord, NewAudio, ScriptRecord, TaskRecord, TemplateRecord
+from core.states import (
+    ConversationStatus,
+    ConversationStyle,
+    MessageRole,
+    ScriptSource,
+    TaskStatus,
+    UserStatus,
+)
 from ports.ledger import Ledger, LedgerEntry
 
 
@@ -161,6 +169,48 @@ class TaskRepository(abc.ABC):
         """Remove an audio row."""
 
 
+class ConversationRepository(abc.ABC):
+    """AI writing conversations and their messages, looked up by owner."""
+
+    @abc.abstractmethod
+    def add(self, *, user_id: str, title: str, topic: str, style: ConversationStyle,
+            target_duration: int, speakers: list[str], language: str) -> ConversationRecord:
+        """A new active conversation without messages."""
+
+    @abc.abstractmethod
+    def get(self, conversation_id: str, *, user_id: str) -> ConversationRecord | None:
+        """The user's conversation, or None."""
+
+    @abc.abstractmethod
+    def page(self, *, user_id: str, limit: int, offset: int
+             ) -> tuple[list[ConversationRecord], int]:
+        """A page of the user's conversations, most recently active first, and the total."""
+
+    @abc.abstractmethod
+    def messages(self, conversation_id: str) -> list[MessageRecord]:
+        """Every message, oldest first."""
+
+    @abc.abstractmethod
+    def add_message(self, conversation_id: str, *, role: MessageRole, content: str,
+                    metadata: dict[str, Any] | None = None) -> MessageRecord:
+        """Append a message; the conversation's counters follow (messages, tokens, cost)."""
+
+    @abc.abstractmethod
+    def set_status(self, conversation_id: str, status: ConversationStatus, *,
+                   script_id: str | None = None) -> None:
+        """Change the status (and link the finalized script)."""
+
+
+class TemplateRepository(abc.ABC):
+    @abc.abstractmethod
+    def all(self, *, language: str | None = None) -> list[TemplateRecord]:
+        """Every template (of one language), in a stable order."""
+
+    @abc.abstractmethod
+    def get(self, template_id: str) -> TemplateRecord | None:
+        """One template, or None."""
+
+
 class UnitOfWork(abc.ABC):
     """One database transaction; leaving the block without :meth:`commit` rolls it back."""
 
@@ -168,6 +218,8 @@ class UnitOfWork(abc.ABC):
     transactions: TransactionRepository
     scripts: ScriptRepository
     tasks: TaskRepository
+    conversations: ConversationRepository
+    templates: TemplateRepository
     ledger: Ledger
 
     @abc.abstractmethod

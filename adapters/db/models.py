@@ -141,6 +141,7 @@ class Conversation(Base):
     style: Mapped[str] = mapped_column(String(16))
     target_duration: Mapped[int] = mapped_column(Integer)
     speakers: Mapped[list[Any]] = mapped_column(JsonData)
+    language: Mapped[str] = mapped_column(String(8), default="en")
     status: Mapped[str] = mapped_column(String(16), default=ConversationStatus.ACTIVE.value)
     message_count: Mapped[int] = mapped_column(Integer, default=0)
     total_tokens: Mapped[int] = mapped_column(Integer, default=0)
@@ -242,3 +243,22 @@ class CreditTransaction(Base):
     idempotency_key: Mapped[str] = mapped_column(String(128))
     description: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Template(Base):
+    """A topic to start from: a short script in the tag format, for one style and language."""
+
+    __tablename__ = "templates"
+    __table_args__ = (
+        CheckConstraint(one_of("style", ConversationStyle), name="style"),
+        Index(None, "language"),
+    )
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(Text)
+    style: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    speakers: Mapped[list[Any]] = mapped_column(JsonData)
+    description: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(Text)

@@ -6,6 +6,10 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from adapters.db.conversation_repository import (
+    SqlConversationRepository,
+    SqlTemplateRepository,
+)
 from adapters.db.ledger import SqlAlchemyLedger
 from adapters.db.repositories import (
     SqlScriptRepository,
@@ -26,6 +30,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.transactions = SqlTransactionRepository(self.session)
         self.scripts = SqlScriptRepository(self.session)
         self.tasks = SqlTaskRepository(self.session)
+        self.conversations = SqlConversationRepository(self.session)
+        self.templates = SqlTemplateRepository(self.session)
         self.ledger = SqlAlchemyLedger(session=self.session)
         return self
 

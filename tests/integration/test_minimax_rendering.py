@@ -34,7 +34,7 @@ def studio(minimax_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     settings = load_settings()
     upgrade(settings.database_url)
     with TestClient(create_app(create_container(settings))) as client:
-        client.server = minimax_server
+        client.server = minimax_server  # type: ignore[attr-defined]
         yield client
 
 
@@ -54,7 +54,7 @@ def render(client: TestClient, user: dict[str, Any], script_id: str) -> dict[str
 
 
 def test_editing_one_line_re_renders_and_charges_only_that_line(studio: TestClient) -> None:
-    server = studio.server
+    server = studio.server  # type: ignore[attr-defined]
     user = sign_up(studio)
     created = studio.post("/api/scripts", headers=user["headers"],
                           json={"content": script(LINES)}).json()
@@ -78,7 +78,7 @@ def test_editing_one_line_re_renders_and_charges_only_that_line(studio: TestClie
 
 
 def test_an_identical_request_completes_from_the_stored_result(studio: TestClient) -> None:
-    server = studio.server
+    server = studio.server  # type: ignore[attr-defined]
     user = sign_up(studio)
     created = studio.post("/api/scripts", headers=user["headers"],
                           json={"content": script(LINES[:6])}).json()
@@ -96,7 +96,7 @@ def test_an_identical_request_completes_from_the_stored_result(studio: TestClien
 
 
 def test_a_retried_task_does_not_request_finished_lines_again(studio: TestClient) -> None:
-    server = studio.server
+    server = studio.server  # type: ignore[attr-defined]
     server.faults.fail_code, server.faults.fail_after, server.faults.fail_count = 1026, 30, 1
     user = sign_up(studio)
     created = studio.post("/api/scripts", headers=user["headers"],
