@@ -16,9 +16,10 @@ from adapters.auth.tokens import JwtTokens
 from adapters.db.engine import create_db_engine
 from adapters.db.ledger import SqlAlchemyLedger
 from adapters.db.unit_of_work import SqlAlchemyUnitOfWork
+from adapters.llm.prompts import PromptLibrary
 from adapters.plugin_manager import AdapterRegistry, get_plugin_manager
 from adapters.segment_cache import MemorySegmentCache, RedisSegmentCache
-from adapters.settings import Settings, load_settings
+from adapters.settings import Settings, load_settings, project_root
 from adapters.status_cache import MemoryStatusCache, RedisStatusCache
 from adapters.voices.library import VoiceLibrary
 from adapters.voices.previews import VoicePreviews
@@ -183,6 +184,8 @@ class Container(containers.DeclarativeContainer):
         build_adapter, adapter_registry, "engine", settings, engine_context
     )
     voice_previews = providers.Singleton(VoicePreviews, voice_library, synthesizers, storage)
+    llm = providers.Singleton(build_adapter, adapter_registry, "llm", settings, adapter_context)
+    prompts = providers.Singleton(PromptLibrary, providers.Object(project_root() / "prompts"))
     status_cache = providers.Singleton(make_status_cache, settings, redis.provider)
     render_deps = providers.Singleton(
         make_render_deps, settings, unit_of_work.provider, tts_engine, storage, status_cache,

@@ -33,6 +33,7 @@ BUILTIN_PLUGINS: Mapping[str, str] = {
     "espeak_voices": "adapters.voices.espeak_plugin",
     "minimax_voices": "adapters.voices.minimax_plugin",
     "dev_payments": "adapters.payments.dev_plugin",
+    "litellm": "adapters.llm.plugin",
     "local_storage": "podforge_local_storage.plugin",
     "direct_engine": "podforge_direct_engine.plugin",
 }

@@ -94,6 +94,7 @@ class AudioSection(Section):
 
 
 class LLMSection(Section):
+    type: str = "litellm"
     model: str = ""
     api_base: str = ""
     api_key: SecretStr = SecretStr("")

@@ -11,7 +11,17 @@ from adapters.container import Container, create_container
 from adapters.settings import project_root
 from api.errors import install_error_handlers
 from api.frontend import mount_frontend
-from api.routes import audio, auth, credits, health, scripts, tasks, voices
+from api.routes import (
+    audio,
+    auth,
+    conversations,
+    credits,
+    health,
+    scripts,
+    tasks,
+    templates,
+    voices,
+)
 from workers.in_process import InProcessWorkers
 
 
@@ -47,6 +57,8 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(scripts.router)
     app.include_router(tasks.router)
     app.include_router(audio.router)
+    app.include_router(conversations.router)
+    app.include_router(templates.router)
     app.include_router(voices.router)
     mount_frontend(app, project_root() / "frontend" / "dist")
     return app

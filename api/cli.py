@@ -145,6 +145,21 @@ def minimax_server(
     uvicorn.run(server.app(), host="127.0.0.1", port=port, log_level="warning")
 
 
+@dev_app.command("llm-server")
+def llm_server(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8091,
+    latency_ms: Annotated[float, typer.Option(help="Delay before every answer.")] = 0.0,
+) -> None:
+    """Serve an OpenAI-compatible chat API locally that writes scripts on request; point
+    [llm] model = "openai/local" and api_base = "http://127.0.0.1:PORT/v1" at it."""
+    import uvicorn
+
+    from api.dev.llm_server import LlmFaults, LlmServer
+
+    server = LlmServer(LlmFaults(latency_ms=latency_ms))
+    uvicorn.run(server.app(), host="127.0.0.1", port=port, log_level="warning")
+
+
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply migrations up to REVISION (default: the newest)."""

@@ -191,3 +191,84 @@ class TaskStatusOut(BaseModel):
     progress: int
     error_message: str | None
     audio: list[AudioOut]
+
+
+class ConversationIn(BaseModel):
+    topic: Annotated[str, Field(min_length=1, max_length=2000)]
+    style: str
+    target_duration: Annotated[int, Field(ge=30, le=4 * 3600, description="seconds")]
+    speakers: Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]],
+                        Field(min_length=2, max_length=8)]
+    language: Literal["zh", "en"] | None = None
+    title: Annotated[str, Field(max_length=200)] | None = None
+
+
+class MessageIn(BaseModel):
+    content: Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
+class MessageOut(BaseModel):
+    id: str
+    role: str
+    content: str
+    created_at: datetime
+    metadata: dict[str, Any]
+
+
+class ConversationOut(BaseModel):
+    id: str
+    title: str
+    topic: str
+    style: str
+    target_duration: int
+    speakers: list[str]
+    language: str
+    status: str
+    script_id: str | None
+    message_count: int
+    total_tokens: int
+    total_cost: float
+    created_at: datetime
+    updated_at: datetime
+
+
+class ConversationDetail(ConversationOut):
+    messages: list[MessageOut]
+
+
+class ConversationPage(BaseModel):
+    items: list[ConversationOut]
+    total: int
+
+
+class CheckOut(BaseModel):
+    name: str
+    ok: bool
+    message: str
+
+
+class QualityOut(BaseModel):
+    ok: bool
+    checks: list[CheckOut]
+
+
+class RoundOut(BaseModel):
+    message: MessageOut
+    script_preview: str
+    quality: QualityOut
+    credits_charged: int
+
+
+class FinalizeIn(BaseModel):
+    title: Annotated[str, Field(max_length=200)] | None = None
+    force: bool = False
+
+
+class TemplateOut(BaseModel):
+    id: str
+    title: str
+    topic: str
+    style: str
+    language: str
+    speakers: list[str]
+    description: str

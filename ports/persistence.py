@@ -18,7 +18,7 @@ from core.states import (
     TaskStatus,
     UserStatus,
 )
-from ports.ledger import Ledger, LedgerEntry
+from ports.ledger import Ledger, LedgerEntry, TransactionType
 
 
 class UserRepository(abc.ABC):
@@ -60,6 +60,11 @@ class TransactionRepository(abc.ABC):
     @abc.abstractmethod
     def find(self, user_id: str, idempotency_key: str) -> LedgerEntry | None:
         """The entry recorded under the key, if any."""
+
+    @abc.abstractmethod
+    def total_for_reference(self, user_id: str, reference_id: str,
+                            type: TransactionType) -> int:
+        """The sum of the user's entries of ``type`` about ``reference_id`` (signed)."""
 
 
 class ScriptRepository(abc.ABC):

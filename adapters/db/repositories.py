@@ -12,7 +12,7 @@ from adapters.db.ledger import as_uuid, to_entry
 from core.accounts import User
 from core.entities import ScriptRecord
 from core.states import ScriptSource, UserStatus
-from ports.ledger import LedgerEntry
+from ports.ledger import LedgerEntry, TransactionType
 from ports.persistence import ScriptRepository, TransactionRepository, UserRepository
 
 
@@ -81,6 +81,15 @@ class SqlTransactionRepository(TransactionRepository):
                       models.CreditTransaction.balance_after.desc())
             .limit(limit).offset(offset)).scalars()
         return [to_entry(row) for row in rows], total
+
+    def total_for_reference(self, user_id: str, reference_id: str,
+                            type: TransactionType) -> int:
+        total = self.session.execute(select(func.coalesce(func.sum(
+            models.CreditTransaction.amount), 0)).where(
+            models.CreditTransaction.user_id == as_uuid(user_id),
+            models.CreditTransaction.reference_id == reference_id,
+            models.CreditTransaction.type == type.value)).scalar_one()
+        return int(total)
 
     def find(self, user_id: str, idempotency_key: str) -> LedgerEntry | None:
         row = self.session.execute(select(models.CreditTransaction).where(

@@ -1,0 +1,1 @@
+"""Language models: litellm behind the LLM port, and the prompt templates."""

@@ -1,0 +1,168 @@
+"""AI script writing: a conversation with the model, billed per round, finalized into a script."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.concurrency import run_in_threadpool
+
+from adapters.llm.prompts import PromptLibrary
+from adapters.plugin_manager import PluginError
+from api.dependencies import (
+    BillingRulesDep,
+    ContainerDep,
+    CurrentUser,
+    Limit,
+    Offset,
+    ScriptRulesDep,
+    UnitOfWorkDep,
+)
+from api.routes.scripts import script_out
+from api.schemas import (
+    CheckOut,
+    ConversationDetail,
+    ConversationIn,
+    ConversationOut,
+    ConversationPage,
+    FinalizeIn,
+    MessageIn,
+    MessageOut,
+    QualityOut,
+    RoundOut,
+    ScriptOut,
+)
+from core.conversations import ConversationRecord, MessageRecord
+from core.services import conversations as service
+from ports.llm import LLM, ChatCompletion, LLMError
+
+router = APIRouter(prefix="/api/conversations", tags=["conversations"])
+ERRORS: dict[int | str, dict[str, Any]] = {401: {}, 402: {}, 404: {}, 409: {}, 422: {},
+                                           502: {}, 503: {}, 504: {}}
+
+
+def conversation_out(conversation: ConversationRecord) -> ConversationOut:
+    data = asdict(conversation)
+    data.update(style=conversation.style.value, status=conversation.status.value)
+    data.pop("user_id")
+    return ConversationOut(**data)
+
+
+def message_out(message: MessageRecord) -> MessageOut:
+    return MessageOut(id=message.id, role=message.role.value, content=message.content,
+                      created_at=message.created_at, metadata=message.metadata)
+
+
+def round_out(result: service.RoundResult) -> RoundOut:
+    return RoundOut(message=message_out(result.message), script_preview=result.draft,
+                    quality=QualityOut(ok=result.quality.ok, checks=[
+                        CheckOut(**asdict(check)) for check in result.quality.checks]),
+                    credits_charged=result.credits_charged)
+
+
+def configured_llm(container: Any) -> LLM:
+    """The LLM adapter, or 503 saying how to configure one."""
+    try:
+        llm: LLM = container.llm()
+    except PluginError as missing:
+        raise HTTPException(503, str(missing).split(": ", 1)[-1]) from None
+    return llm
+
+
+def llm_failure(error: LLMError) -> HTTPException:
+    status = 504 if error.timeout else 502
+    return HTTPException(status, f"{error}; nothing was charged, try again")
+
+
+@router.post("/create", status_code=201, responses=ERRORS)
+def create(body: ConversationIn, user: CurrentUser, uow: UnitOfWorkDep,
+           container: ContainerDep) -> ConversationOut:
+    """Start a conversation (no model call, nothing charged)."""
+    prompts: PromptLibrary = container.prompts()
+    conversation = service.create_conversation(
+        uow=uow, styles=prompts.styles(), user_id=user.id, topic=body.topic, style=body.style,
+        target_duration=body.target_duration, speakers=body.speakers, language=body.language,
+        title=body.title)
+    return conversation_out(conversation)
+
+
+@router.post("/{conversation_id}/messages", response_model=None, responses=ERRORS)
+async def message(conversation_id: str, body: MessageIn, user: CurrentUser,
+                  uow: UnitOfWorkDep, container: ContainerDep, billing: BillingRulesDep,
+                  script_rules: ScriptRulesDep,
+                  stream: bool = False) -> RoundOut | EventSourceResponse:
+    """One round: your message, the model's draft, its quality check and what it cost.
+    ``?stream=true`` sends the reply as Server-Sent Events (``delta``, then ``done``)."""
+    llm = configured_llm(container)
+    rules, limits = script_rules
+    prompts: PromptLibrary = container.prompts()
+    prepared = await run_in_threadpool(
+        lambda: service.prepare_round(
+            uow=uow, render=prompts.render, count_tokens=llm.count_tokens, billing=billing,
+            rules=rules, user_id=user.id, conversation_id=conversation_id,
+            content=body.content))
+
+    def record(reply: ChatCompletion) -> service.RoundResult:
+        return service.record_round(uow=uow, billing=billing, rules=rules, limits=limits,
+                                    user_id=user.id, round=prepared, content=body.content,
+                                    reply=reply)
+
+    if not stream:
+        try:
+            reply = await llm.complete(prepared.context)
+        except LLMError as error:
+            raise llm_failure(error) from None
+        return round_out(await run_in_threadpool(record, reply))
+
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        try:
+            async for piece in llm.stream(prepared.context):
+                if isinstance(piece, str):
+                    yield ServerSentEvent(event="delta", data=json.dumps({"text": piece}))
+                else:
+                    result = await run_in_threadpool(record, piece)
+                    yield ServerSentEvent(event="done", data=round_out(result).model_dump_json())
+        except LLMError as error:
+            problem = llm_failure(error)
+            yield ServerSentEvent(event="error", data=json.dumps(
+                {"detail": problem.detail, "status": problem.status_code}))
+
+    return EventSourceResponse(events())
+
+
+@router.post("/{conversation_id}/finalize", status_code=201, responses=ERRORS)
+def finalize(conversation_id: str, body: FinalizeIn, user: CurrentUser, uow: UnitOfWorkDep,
+             script_rules: ScriptRulesDep) -> ScriptOut:
+    """Turn the latest draft into a script; a draft failing the quality check needs ``force``."""
+    rules, limits = script_rules
+    script = service.finalize(uow=uow, rules=rules, limits=limits, user_id=user.id,
+                              conversation_id=conversation_id, title=body.title,
+                              force=body.force)
+    return script_out(script, limits)
+
+
+@router.get("", responses={401: {}})
+def list_conversations(user: CurrentUser, uow: UnitOfWorkDep, limit: Limit = 20,
+                       offset: Offset = 0) -> ConversationPage:
+    items, total = service.list_conversations(uow=uow, user_id=user.id, limit=limit,
+                                              offset=offset)
+    return ConversationPage(items=[conversation_out(c) for c in items], total=total)
+
+
+@router.get("/{conversation_id}", responses={401: {}, 404: {}})
+def get(conversation_id: str, user: CurrentUser, uow: UnitOfWorkDep) -> ConversationDetail:
+    conversation, messages = service.get_conversation(uow=uow, user_id=user.id,
+                                                      conversation_id=conversation_id)
+    return ConversationDetail(**conversation_out(conversation).model_dump(),
+                              messages=[message_out(m) for m in messages])
+
+
+@router.put("/{conversation_id}/resume", responses={401: {}, 404: {}})
+def resume(conversation_id: str, user: CurrentUser, uow: UnitOfWorkDep) -> ConversationOut:
+    """Continue a finalized or abandoned conversation."""
+    return conversation_out(service.resume_conversation(uow=uow, user_id=user.id,
+                                                        conversation_id=conversation_id))
