@@ -165,28 +165,45 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def minimax_server():  # type: ignore[no-untyped-def]
-    """The local MiniMax-protocol server on a free port, over real HTTP, in a thread; yields
-    the server object (its ``faults`` and ``stats``) and sets ``base_url`` on it."""
+def serve_in_thread(app):  # type: ignore[no-untyped-def]
+    """Run an ASGI app on a free port with uvicorn in a thread; yields its base URL."""
     import threading
     import time
 
     import uvicorn
 
-    from api.dev.minimax_server import Faults, MiniMaxServer
-
-    server = MiniMaxServer(api_keys={"test-key"}, faults=Faults())
     port = free_port()
-    runner = uvicorn.Server(uvicorn.Config(server.app(), host="127.0.0.1", port=port,
+    runner = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning", timeout_graceful_shutdown=1))
     thread = threading.Thread(target=runner.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not runner.started:
-        assert time.monotonic() < deadline, "the MiniMax test server did not start"
+        assert time.monotonic() < deadline, "the test server did not start"
         time.sleep(0.02)
-    server.base_url = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
-    yield server
+    yield f"http://127.0.0.1:{port}"
     runner.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def minimax_server():  # type: ignore[no-untyped-def]
+    """The local MiniMax-protocol server over real HTTP; the server object (``faults``,
+    ``stats``, ``api_keys``) with its ``base_url``."""
+    from api.dev.minimax_server import Faults, MiniMaxServer
+
+    server = MiniMaxServer(api_keys={"test-key"}, faults=Faults())
+    for url in serve_in_thread(server.app()):
+        server.base_url = url  # type: ignore[attr-defined]
+        yield server
+
+
+@pytest.fixture
+def llm_server():  # type: ignore[no-untyped-def]
+    """The local OpenAI-compatible server over real HTTP, with its ``base_url``."""
+    from api.dev.llm_server import LlmServer
+
+    server = LlmServer()
+    for url in serve_in_thread(server.app()):
+        server.base_url = url  # type: ignore[attr-defined]
+        yield server

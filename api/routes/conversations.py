@@ -81,7 +81,8 @@ def llm_failure(error: LLMError) -> HTTPException:
 @router.post("/create", status_code=201, responses=ERRORS)
 def create(body: ConversationIn, user: CurrentUser, uow: UnitOfWorkDep,
            container: ContainerDep) -> ConversationOut:
-    """Start a conversation (no model call, nothing charged)."""
+    """Start a conversation (no model call, nothing charged); 503 when no LLM is configured."""
+    configured_llm(container)
     prompts: PromptLibrary = container.prompts()
     conversation = service.create_conversation(
         uow=uow, styles=prompts.styles(), user_id=user.id, topic=body.topic, style=body.style,

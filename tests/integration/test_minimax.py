@@ -100,7 +100,9 @@ def test_refusals_say_what_to_fix(minimax_server: Any, key: str, voice: VoiceSet
 
 def test_concurrency_and_requests_per_window_stay_within_limits(minimax_server: Any) -> None:
     minimax_server.faults.latency_ms = 100
-    synthesizer = client(minimax_server, concurrency=3, per_minute=6, window=1.0)
+    # The limiter counts when a request leaves; the server when it arrives. A window 10% shorter
+    # at the server absorbs the time in between (production keeps a second over the minute).
+    synthesizer = client(minimax_server, concurrency=3, per_minute=6, window=2.0)
 
     async def burst() -> None:
         await asyncio.gather(*(synthesizer.synthesize(f"{TEXT} {n}", VOICE) for n in range(12)))
@@ -109,5 +111,5 @@ def test_concurrency_and_requests_per_window_stay_within_limits(minimax_server: 
     asyncio.run(burst())
     assert minimax_server.stats.peak_in_flight == 3
     arrivals = sorted(minimax_server.stats.arrivals)
-    assert max(sum(1 for t in arrivals if start <= t < start + 1.0) for start in arrivals) <= 6
-    assert time.monotonic() - started >= 1.0
+    assert max(sum(1 for t in arrivals if start <= t < start + 1.8) for start in arrivals) <= 6
+    assert time.monotonic() - started >= 2.0
