@@ -35,6 +35,7 @@ BUILTIN_PLUGINS: Mapping[str, str] = {
     "dev_payments": "adapters.payments.dev_plugin",
     "litellm": "adapters.llm.plugin",
     "local_storage": "podforge_local_storage.plugin",
+    "s3_storage": "podforge_s3_storage.plugin",
     "direct_engine": "podforge_direct_engine.plugin",
 }
 

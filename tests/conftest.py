@@ -207,3 +207,20 @@ def llm_server():  # type: ignore[no-untyped-def]
     for url in serve_in_thread(server.app()):
         server.base_url = url  # type: ignore[attr-defined]
         yield server
+
+
+@pytest.fixture
+def s3_endpoint():  # type: ignore[no-untyped-def]
+    """An S3-protocol server (moto) on 127.0.0.1, with the bucket ``podforge-test``."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    url = f"http://127.0.0.1:{port}"
+    client = boto3.client("s3", endpoint_url=url, region_name="us-east-1",
+                          aws_access_key_id="test", aws_secret_access_key="test")
+    client.create_bucket(Bucket="podforge-test")
+    yield url
+    server.stop()

@@ -86,7 +86,7 @@ def test_an_unknown_name_fails_at_startup_listing_installed_adapters(
                 tmp_path, PODFORGE_STORAGE__TYPE="nowhere")
     assert serve.returncode != 0
     assert "[storage] type = 'nowhere'" in serve.stderr
-    assert "installed: 'example', 'local'" in serve.stderr
+    assert "installed: 'example', 'local', 's3'" in serve.stderr
 
 
 def test_disabling_autoload_keeps_only_the_bundled_adapters(
@@ -95,4 +95,4 @@ def test_disabling_autoload_keeps_only_the_bundled_adapters(
     listing = run(plugin_venv, [str(plugin_venv / "bin" / "podforge"), "plugins"], tmp_path,
                   PODFORGE_STORAGE__TYPE="example", PODFORGE_DISABLE_PLUGIN_AUTOLOAD="1")
     assert listing.returncode != 0
-    assert "installed: 'local'" in listing.stderr
+    assert "installed: 'local', 's3'" in listing.stderr

@@ -48,7 +48,7 @@ def _spec(port: str, name: str) -> AdapterSpec:
 def test_the_built_in_adapters_register_through_the_registry_hook() -> None:
     registry = AdapterRegistry.from_plugin_manager(get_plugin_manager(autoload=False))
     assert registry.names("queue") == ["memory", "redis"]
-    assert registry.names("storage") == ["local"]
+    assert registry.names("storage") == ["local", "s3"]
     assert {a.plugin for a in registry.all()} == set(BUILTIN_PLUGINS)
 
 
@@ -68,8 +68,8 @@ def test_two_plugins_providing_the_same_port_and_name_fail_at_startup() -> None:
 
 def test_an_unknown_name_fails_listing_what_is_installed() -> None:
     registry = AdapterRegistry.from_plugin_manager(get_plugin_manager(autoload=False))
-    with pytest.raises(PluginError, match=r"\[storage\] type = 's3'.*installed: 'local'"):
-        registry.select("storage", "s3")
+    with pytest.raises(PluginError, match=r"\[storage\] type = 'ftp'.*installed: 'local', 's3'"):
+        registry.select("storage", "ftp")
 
 
 def test_the_configured_section_is_validated_into_the_settings_model(tmp_path: Path) -> None:

@@ -1,0 +1,1 @@
+"""PodForge storage plugin for S3 and S3-compatible object stores."""
