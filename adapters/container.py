@@ -17,6 +17,7 @@ from adapters.db.engine import create_db_engine
 from adapters.db.ledger import SqlAlchemyLedger
 from adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.llm.prompts import PromptLibrary
+from adapters.metrics import TtsMetrics, build_registry
 from adapters.plugin_manager import AdapterRegistry, get_plugin_manager
 from adapters.segment_cache import MemorySegmentCache, RedisSegmentCache
 from adapters.settings import Settings, load_settings, project_root
@@ -155,10 +156,6 @@ class Container(containers.DeclarativeContainer):
         open_synthesizers, adapter_registry, settings, adapter_context
     )
     segment_cache = providers.Singleton(make_segment_cache, settings, redis.provider)
-    engine_context = providers.Singleton(
-        make_adapter_context, settings, voices=voice_library, synthesizers=synthesizers,
-        redis=redis.provider, segment_cache=segment_cache,
-    )
 
     db_engine = providers.Resource(open_db_engine, settings)
     session_factory = providers.Singleton(sessionmaker, bind=db_engine, expire_on_commit=False)
@@ -180,6 +177,13 @@ class Container(containers.DeclarativeContainer):
         build_adapter, adapter_registry, "storage", settings, adapter_context
     )
     queue = providers.Singleton(build_adapter, adapter_registry, "queue", settings, adapter_context)
+    metrics = providers.Singleton(build_registry, session_factory, queue.provider)
+    tts_metrics = providers.Singleton(TtsMetrics, metrics)
+    engine_context = providers.Singleton(
+        make_adapter_context, settings, voices=voice_library, synthesizers=synthesizers,
+        redis=redis.provider, segment_cache=segment_cache,
+        record_tts=providers.Callable(lambda m: m.record, tts_metrics),
+    )
     tts_engine = providers.Singleton(
         build_adapter, adapter_registry, "engine", settings, engine_context
     )

@@ -37,6 +37,8 @@ class Section(BaseModel):
 
 class AppSection(Section):
     env: Literal["dev", "test", "production"] = "dev"
+    log_format: Literal["json", "text"] = "json"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     data_dir: Path = Path("var")
     base_url: str = "http://127.0.0.1:8000"
 

@@ -37,13 +37,16 @@ def serve(
     import uvicorn
 
     from adapters.container import create_container
+    from adapters.logging_setup import configure_logging
     from api.app import create_app
 
     try:
         container = create_container()
     except PluginError as problem:
         raise fail(str(problem)) from None
-    uvicorn.run(create_app(container), host=host, port=port)
+    settings = container.settings()
+    configure_logging(settings.app.log_format, settings.app.log_level)
+    uvicorn.run(create_app(container), host=host, port=port, log_config=None)
 
 
 @app.command()

@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 
+from core import log_context
 from core.services.rendering import Outcome, RenderDeps, process_task
 from ports.queue import Queue, QueueMessage
 from workers.maintenance import Maintenance, Schedule
@@ -51,6 +52,13 @@ class TaskWorker:
 
     def handle(self, message: QueueMessage) -> Outcome | None:
         """Process one message; it is acknowledged only once its task needs nothing more."""
+        context = log_context.task_id.set(message.task_id)
+        try:
+            return self._handle(message)
+        finally:
+            log_context.task_id.reset(context)
+
+    def _handle(self, message: QueueMessage) -> Outcome | None:
         try:
             outcome = asyncio.run(process_task(
                 self.deps, task_id=message.task_id, lease=uuid.uuid4().hex,
@@ -63,5 +71,5 @@ class TaskWorker:
         if outcome is Outcome.RETRY:
             self.queue.enqueue(message.task_id)
         self.queue.ack(message)
-        log.info("task %s: %s", message.task_id, outcome.value)
+        log.info("task %s: %s (worker %s)", message.task_id, outcome.value, self.name)
         return outcome

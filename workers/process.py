@@ -9,6 +9,7 @@ import socket
 from types import FrameType
 
 from adapters.container import Container, create_container
+from adapters.logging_setup import configure_logging
 from workers.consumer import TaskWorker
 
 
@@ -21,9 +22,10 @@ def build_worker(container: Container, name: str, poll_seconds: float = 1.0) -> 
 
 def run_worker_process(index: int) -> None:
     """Entry point of a worker process started by :mod:`workers.supervisor`."""
-    logging.basicConfig(level=logging.INFO,
-                        format=f"%(asctime)s worker-{index} %(levelname)s %(message)s")
     container = create_container()
+    settings = container.settings()
+    configure_logging(settings.app.log_format, settings.app.log_level)
+    logging.getLogger(__name__).info("worker-%d starting", index)
     container.init_resources()
     worker = build_worker(container, f"{socket.gethostname()}-{os.getpid()}")
 

@@ -12,6 +12,7 @@ import httpx
 from pydantic import BaseModel, Field, SecretStr
 
 from adapters.voices.limits import RequestLimits
+from core import log_context
 from ports.synthesizer import PcmAudio, SynthesisError, Synthesizer, VoiceSettings
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,7 @@ class MiniMaxSynthesizer(Synthesizer):
 
     def _decode(self, response: httpx.Response, voice: VoiceSettings) -> PcmAudio:
         trace = response.headers.get("Trace-Id", "-")
+        log_context.trace_id.set(trace)
         if response.status_code >= 500 or response.status_code == 429:
             log.warning("MiniMax HTTP %s (trace %s)", response.status_code, trace)
             raise SynthesisError(f"MiniMax answered HTTP {response.status_code}",

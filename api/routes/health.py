@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from api.dependencies import QueueDep, SessionDep, StorageDep
+from api.dependencies import ContainerDep, QueueDep, SessionDep, StorageDep
 
 router = APIRouter(tags=["health"])
 
@@ -38,3 +39,10 @@ def readyz(session: SessionDep, queue: QueueDep, storage: StorageDep) -> JSONRes
         {"status": "ready" if ready else "unavailable", "checks": checks},
         status_code=200 if ready else 503,
     )
+
+
+@router.get("/metrics", response_class=Response, responses={200: {
+    "content": {"text/plain": {}}, "description": "Prometheus text format"}})
+def metrics(container: ContainerDep) -> Response:
+    """Tasks by status, render times, queue depth, credits, voice requests, LLM tokens."""
+    return Response(generate_latest(container.metrics()), media_type=CONTENT_TYPE_LATEST)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 
+from core import log_context
 from core.billing import BillingRules
 from core.entities import NewAudio, TaskRecord
 from core.services.tasks import content_hash, fail_task, remember
@@ -217,6 +218,8 @@ async def process_task(deps: RenderDeps, *, task_id: str, lease: str, take_over:
         task = uow.tasks.get(task_id)
     if not started or task is None:
         return Outcome.SKIPPED
+    log_context.task_id.set(task.id)
+    log_context.user_id.set(task.user_id)
     attempt = Attempt(deps, task, lease, on_heartbeat)
     attempt.remember()
     work_dir = deps.work_root / task_id / lease

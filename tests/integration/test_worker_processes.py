@@ -34,8 +34,11 @@ def test_twenty_tasks_across_two_worker_processes_all_complete(deployment: dict[
     assert me["credit_balance"] == 100 - 20
     workers.send_signal(signal.SIGTERM)
     _, log = workers.communicate(timeout=60)
-    finished_by = {line.split()[2] for line in log.splitlines() if ": completed" in line}
-    assert finished_by == {"worker-0", "worker-1"}, log[-2000:]
+    finished = [json.loads(line) for line in log.splitlines()
+                if line.startswith("{") and ": completed (worker" in line]
+    assert {entry["task_id"] for entry in finished} == set(task_ids)  # logs name their task
+    workers_used = {entry["message"].rsplit("(worker ", 1)[1] for entry in finished}
+    assert len(workers_used) == 2, log[-2000:]
 
 
 def holder_pid(redis: Any) -> int | None:

@@ -20,12 +20,15 @@ class ChunkSource:
 
     def __init__(self, *, chunks: Sequence[Chunk], settings: Mapping[str, VoiceSettings],
                  voices: Mapping[str, Voice], synthesizer_for: Callable[[str], Synthesizer],
-                 cache: SegmentCache | None, scope: str | None, task_id: str) -> None:
+                 cache: SegmentCache | None, scope: str | None, task_id: str,
+                 record: Callable[[str, str | None], None] = lambda provider, code: None
+                 ) -> None:
         self.settings = settings
         self.voices = voices
         self.cache = cache if scope else None
         self.scope = scope or ""
         self.task_id = task_id
+        self.record = record
         self.gates: dict[str, tuple[Synthesizer, asyncio.Semaphore]] = {}
         for voice_id in {settings[chunk.speaker].voice_id for chunk in chunks}:
             provider = voices[voice_id].provider
@@ -47,8 +50,14 @@ class ChunkSource:
             cached = await asyncio.to_thread(self.cache.get, key)
             if cached is not None:
                 return cached.audio, cached.task_id == self.task_id
+        provider = self.voices[voice.voice_id].provider
         async with gate:
-            audio = await synthesizer.synthesize(chunk.text, voice)
+            try:
+                audio = await synthesizer.synthesize(chunk.text, voice)
+            except SynthesisError as failed:
+                self.record(provider, failed.code or "error")
+                raise
+        self.record(provider, None)
         if not audio.samples:
             raise SynthesisError(f"line {chunk.line}: the voice returned no audio")
         if self.cache is not None:

@@ -32,13 +32,15 @@ class DirectEngine(TTSEngine):
 
     def __init__(self, *, voices: VoiceLibrary, synthesizer_for: Callable[[str], Synthesizer],
                  rules: SegmenterRules, limits: ScriptLimits, audio: AudioOptions,
-                 segment_cache: SegmentCache | None = None) -> None:
+                 segment_cache: SegmentCache | None = None,
+                 record: Callable[[str, str | None], None] | None = None) -> None:
         self.voices = voices
         self.synthesizer_for = synthesizer_for
         self.rules = rules
         self.limits = limits
         self.audio = audio
         self.segment_cache = segment_cache
+        self.record = record or (lambda provider, code: None)
 
     def validate_voice_config(
         self, voice_config: Mapping[str, Any], speakers: Sequence[str]
@@ -56,7 +58,7 @@ class DirectEngine(TTSEngine):
         settings = normalise_voice_config(voice_config, report.speakers, voices)
         source = ChunkSource(chunks=report.segments, settings=settings, voices=voices,
                              synthesizer_for=self.synthesizer_for, cache=self.segment_cache,
-                             scope=cache_scope, task_id=task_id)
+                             scope=cache_scope, task_id=task_id, record=self.record)
         output_dir.mkdir(parents=True, exist_ok=True)
         wav, mp3 = output_dir / "podcast.wav", output_dir / "podcast.mp3"
         progress(0)
