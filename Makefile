@@ -7,7 +7,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV_BIN := .venv/bin
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup run test lint typecheck test-python test-frontend services browser frontend-build clean
+.PHONY: setup run test lint typecheck test-python test-frontend services system-packages frontend-build clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -36,9 +36,9 @@ run: setup frontend-build
 services:
 	scripts/ensure-services.sh
 
-## browser: install Debian's Chromium for the browser tests when it is missing
-browser:
-	scripts/ensure-browser.sh
+## system-packages: install the Debian packages the tests use (Chromium, a CJK font, nginx)
+system-packages:
+	scripts/ensure-system-packages.sh
 
 lint: .venv/.synced
 	$(VENV_BIN)/ruff check .
@@ -49,7 +49,7 @@ typecheck: .venv/.synced
 test-frontend: frontend/node_modules/.installed
 	cd frontend && npm test
 
-test-python: .venv/.synced services browser frontend-build
+test-python: .venv/.synced services system-packages frontend-build
 	$(VENV_BIN)/pytest $(PYTEST_ARGS)
 
 ## test: set up and run everything: lint, types, the web app's tests, the Python suite

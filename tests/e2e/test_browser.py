@@ -31,7 +31,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not shutil.which("chromium") and not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium)",
+        pytest.fail("Chromium is missing: run `make system-packages` (apt-get install chromium)",
                     pytrace=False)
     if not (project_root() / "frontend" / "dist" / "index.html").is_file():
         pytest.fail("the web app is not built: run `make frontend-build`", pytrace=False)

@@ -12,6 +12,7 @@ from dependency_injector import providers
 from fastapi.testclient import TestClient
 
 from adapters.container import Container
+from core.script import ScriptLimits, SegmenterRules, validate_script
 from ports.synthesizer import SynthesisError
 from tests.fakes import ScriptedEngine
 from tests.helpers import sign_up
@@ -274,3 +275,18 @@ def test_transcripts_and_chapters_are_served_for_a_completed_task(client: TestCl
     intruder = sign_up(client)
     assert client.get(f"/api/tasks/{task_id}/transcript.srt",
                       headers=intruder["headers"]).status_code == 404
+
+
+def test_metrics_count_tasks_by_status_after_a_render(client: TestClient) -> None:
+    user = sign_up(client)
+    task_id = submit(client, user, new_script(client, user)).json()["task_id"]
+    wait_until_final(client, user, task_id)
+    metrics = client.get("/metrics")
+    assert metrics.status_code == 200
+    lines = metrics.text.splitlines()
+    assert 'podforge_tasks_total{status="completed"} 1.0' in lines
+    assert 'podforge_tasks_total{status="failed"} 0.0' in lines
+    assert "podforge_render_seconds_count 1.0" in lines
+    assert "podforge_credits_debited_total 9.0" in lines
+    chunks = len(validate_script(TWO_HOSTS, SegmenterRules(), ScriptLimits()).segments)
+    assert f'podforge_tts_requests_total{{provider="espeak"}} {chunks:.1f}' in lines
