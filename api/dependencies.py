@@ -165,4 +165,4 @@ def get_stream_user(uow: UnitOfWorkDep, tokens: TokensDep,
 CurrentUser = Annotated[User, Depends(get_current_user)]
 StreamUser = Annotated[User, Depends(get_stream_user)]
 Limit = Annotated[int, Query(ge=1, le=100)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
