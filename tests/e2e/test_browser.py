@@ -162,3 +162,21 @@ def test_the_studio_is_usable_at_phone_width(browser: Browser, server: str) -> N
     assert width <= 375 + 1
     shot(page, "phone-editor")
     context.close()
+
+
+def test_html_in_a_script_is_shown_as_text_never_run(page: Page, errors: list[str]) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    register(page)
+    page.goto("/scripts/new")
+    page.get_by_test_id("script-title").fill("<img src=x onerror=alert('title')>")
+    page.get_by_test_id("script-editor").fill(
+        "**Alice:** <img src=x onerror=alert('turn')> <script>alert('script')</script>\n"
+        "**Bob:** fine\n")
+    expect(page.get_by_test_id("script-preview")).to_contain_text("<script>alert('script')")
+    page.get_by_test_id("script-save").click()
+    expect(page).to_have_url(re.compile(r"/scripts/[0-9a-f-]{36}$"))
+    page.get_by_test_id("nav-scripts").click()
+    expect(page.get_by_text("<img src=x onerror=alert('title')>")).to_be_visible()
+    assert page.locator("img[src=x]").count() == 0
+    assert dialogs == [] and errors == []
