@@ -1,7 +1,7 @@
 """A local OpenAI-compatible chat server for tests and demos: it writes a podcast script that
 follows the speakers, language and length its system prompt asks for.
 
-Put ``[one speaker]`` in a message to get a draft in which only the first speaker talks.
+Put ``[one speaker]`` in a message to get a reply in which only the first speaker talks.
 ``GET /_requests`` returns the requests received; ``POST /_faults`` sets ``fail_count`` (the next
 N requests answer ``fail_status``) and ``latency_ms``.
 """
@@ -65,7 +65,8 @@ def requested(system: str) -> tuple[list[str], int, str, str]:
 def write_script(messages: list[dict[str, Any]]) -> str:
     system = next((m["content"] for m in messages if m["role"] == "system"), "")
     speakers, budget, language, topic = requested(system)
-    if any("[one speaker]" in str(m.get("content")) for m in messages if m["role"] == "user"):
+    latest = next((m for m in reversed(messages) if m["role"] == "user"), {})
+    if "[one speaker]" in str(latest.get("content")):  # asked of this reply only
         speakers = speakers[:1]
     lines = ZH_LINES if language == "zh" else EN_LINES
     tag = (lambda s: f"【{s}】") if language == "zh" else (lambda s: f"**{s}:** ")

@@ -35,6 +35,9 @@ describe('App shell', () => {
     expect(wrapper.find('.brand').text()).toBe('PodForge')
     expect(wrapper.find('.shell-nav').text()).toContain('Voices')
     expect(wrapper.find('.shell-nav').text()).not.toContain('Scripts')
+    // The template gallery is open to guests; the AI studio needs an account.
+    expect(wrapper.find('[data-testid="nav-templates"]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid="nav-studio"]').exists()).toBe(false)
     expect(wrapper.find('[data-testid="nav-login"]').exists()).toBe(true)
     expect(wrapper.text()).toContain('Turn a topic into a finished multi-host podcast')
     expect(wrapper.find('[data-testid="api-status"]').text()).toBe('Up')
@@ -98,7 +101,7 @@ describe('App shell with a session', () => {
       'GET /api/voices': [],
     })
     const wrapper = await mountApp('/voices')
-    for (const id of ['nav-scripts', 'nav-tasks', 'nav-credits', 'nav-voices']) {
+    for (const id of ['nav-scripts', 'nav-studio', 'nav-templates', 'nav-tasks', 'nav-credits', 'nav-voices']) {
       expect(wrapper.find(`[data-testid="${id}"]`).exists()).toBe(true)
     }
     expect(wrapper.find('[data-testid="header-user"]').text()).toBe('ada')
@@ -109,6 +112,31 @@ describe('App shell with a session', () => {
     expect(localStorage.getItem(TOKEN_KEY)).toBeNull()
     expect(wrapper.router.currentRoute.value.name).toBe('login')
     expect(wrapper.find('[data-testid="nav-scripts"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('opens the AI studio from the navigation', async () => {
+    localStorage.setItem(TOKEN_KEY, 'jwt')
+    fakeApi({
+      'GET /api/users/me': USER,
+      'GET /api/voices': [],
+      'GET /api/conversations': { items: [{ id: 'c1', title: 'Tea', style: 'casual', status: 'active', message_count: 2, updated_at: '2026-01-01T10:00:00Z' }], total: 1 },
+    })
+    const wrapper = await mountApp('/voices')
+    await wrapper.find('[data-testid="nav-studio"]').trigger('click')
+    // The studio page is loaded on demand.
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="conversation-link"]').exists()).toBe(true))
+    expect(wrapper.router.currentRoute.value.fullPath).toBe('/studio')
+    expect(wrapper.find('[data-testid="studio-new"]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid="conversation-link"]').attributes('href')).toBe('/studio/c1')
+    expect(wrapper.find('[data-testid="conversations-table"]').text()).toContain('Casual')
+    wrapper.unmount()
+  })
+
+  it('sends a signed-out visitor of the studio to sign-in', async () => {
+    fakeApi({})
+    const wrapper = await mountApp('/studio/new')
+    expect(wrapper.router.currentRoute.value.fullPath).toBe('/login?redirect=/studio/new')
     wrapper.unmount()
   })
 

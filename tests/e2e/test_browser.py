@@ -3,85 +3,16 @@
 from __future__ import annotations
 
 import re
-import shutil
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import (
-    Browser,
-    ConsoleMessage,
-    Error,
-    Page,
-    expect,
-    sync_playwright,
-)
+from playwright.sync_api import Browser, Dialog, Page, expect
 
-from adapters.settings import project_root
+from tests.e2e.conftest import register, shot
+
+SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "scripts" / "two-hosts-en.md"
 
 pytestmark = pytest.mark.slow
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = project_root() / "var" / "test-artifacts"
-SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "scripts" / "two-hosts-en.md"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not shutil.which("chromium") and not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run `make system-packages` (apt-get install chromium)",
-                    pytrace=False)
-    if not (project_root() / "frontend" / "dist" / "index.html").is_file():
-        pytest.fail("the web app is not built: run `make frontend-build`", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def errors() -> list[str]:
-    """Console errors and uncaught exceptions of the page under test."""
-    return []
-
-
-@pytest.fixture
-def page(browser: Browser, server: str, errors: list[str]) -> Iterator[Page]:
-    context = browser.new_context(base_url=server, accept_downloads=True,
-                                  viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(f"console: {message.text}")
-
-    def on_page_error(error: Error) -> None:
-        errors.append(f"page: {error}")
-
-    page.on("console", on_console)
-    page.on("pageerror", on_page_error)
-    yield page
-    context.close()
-
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def register(page: Page) -> str:
-    name = f"e2e{uuid.uuid4().hex[:8]}"
-    page.goto("/register")
-    page.get_by_test_id("register-username").fill(name)
-    page.get_by_test_id("register-email").fill(f"{name}@example.org")
-    page.get_by_test_id("register-password").fill("a long enough password")
-    page.get_by_test_id("register-submit").click()
-    expect(page.get_by_test_id("header-balance")).to_contain_text("100")
-    return name
-
-
 def test_register_upload_render_play_and_download(page: Page, errors: list[str],
                                                   tmp_path: Path) -> None:
     register(page)
@@ -166,7 +97,12 @@ def test_the_studio_is_usable_at_phone_width(browser: Browser, server: str) -> N
 
 def test_html_in_a_script_is_shown_as_text_never_run(page: Page, errors: list[str]) -> None:
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     register(page)
     page.goto("/scripts/new")
     page.get_by_test_id("script-title").fill("<img src=x onerror=alert('title')>")

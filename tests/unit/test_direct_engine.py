@@ -91,9 +91,10 @@ def test_pauses_come_between_turns_only_and_in_range(container: Container,
 def test_a_failed_chunk_fails_the_render_and_leaves_no_audio(container: Container,
                                                              tmp_path: Path) -> None:
     tone = ToneSynthesizer(fail_on="Bob answers.")
+    out = tmp_path / "out"
     with pytest.raises(SynthesisError, match="Bob answers"):
-        render(engine_with(container, tone), SCRIPT, VOICES, tmp_path)
-    assert list(tmp_path.iterdir()) == []
+        render(engine_with(container, tone), SCRIPT, VOICES, out)
+    assert list(out.iterdir()) == []
 
 
 def test_a_bad_script_is_rejected_naming_its_line(container: Container, tmp_path: Path) -> None:

@@ -36,7 +36,8 @@ def test_environment_variables_override_sections_and_plugin_sections(
     assert settings.audio.sample_rate == 44100
     assert settings.tts.plugin_section("minimax")["base_url"] == "http://127.0.0.1:9999"
     assert settings.tts.plugin_section("minimax")["model"] == "speech-02-hd"  # file value kept
-    assert settings.storage.plugin_section("s3") == {"bucket": "podcasts"}
+    assert settings.storage.plugin_section("s3")["bucket"] == "podcasts"
+    assert settings.storage.plugin_section("s3")["prefix"] == "podforge"  # file value kept
 
 
 def test_podforge_config_points_at_another_file(

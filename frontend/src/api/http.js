@@ -50,11 +50,12 @@ function encodeBody(body, headers) {
 
 /**
  * Send a request and return the decoded JSON body (null when empty), or with `as: 'text'` the
- * body as it came ('' when empty), for files such as transcripts that need the bearer token.
- * Errors are decoded the same way either way.
+ * body as it came ('' when empty), for files such as transcripts that need the bearer token, or
+ * with `as: 'response'` the unread Response (a stream to read as it arrives).
+ * Errors are decoded the same way in every case.
  * A 401 clears the stored token and calls the handler set with setUnauthorizedHandler.
  * @param {string} path
- * @param {{method?: string, body?: unknown, headers?: Record<string, string>, signal?: AbortSignal, as?: 'json' | 'text'}} [options]
+ * @param {{method?: string, body?: unknown, headers?: Record<string, string>, signal?: AbortSignal, as?: 'json' | 'text' | 'response'}} [options]
  */
 export async function request(path, { method = 'GET', body, headers = {}, signal, as = 'json' } = {}) {
   const sent = { Accept: as === 'text' ? 'text/*, application/json;q=0.5' : 'application/json', ...headers }
@@ -70,6 +71,7 @@ export async function request(path, { method = 'GET', body, headers = {}, signal
     throw new HttpError(0, err?.message || 'Network error')
   }
 
+  if (res.ok && as === 'response') return res
   if (res.ok && as === 'text') return res.text()
   const data = await readBody(res)
   if (!res.ok) {

@@ -99,6 +99,24 @@ describe('http wrapper', () => {
     expect(err.detail).toBe('the task has not completed')
   })
 
+  it('hands back the unread response when asked, and still decodes errors', async () => {
+    localStorage.setItem(TOKEN_KEY, 'secret-token')
+    fetchMock.mockResolvedValueOnce(new Response('event: delta\n\n', { headers: { 'Content-Type': 'text/event-stream' } }))
+    const res = await request('/api/stream', { method: 'POST', body: {}, as: 'response', headers: { Accept: 'text/event-stream' } })
+    expect(res).toBeInstanceOf(Response)
+    expect(res.bodyUsed).toBe(false)
+    expect(await res.text()).toBe('event: delta\n\n')
+    const init = fetchMock.mock.calls[0][1]
+    expect(init.headers.Accept).toBe('text/event-stream')
+    expect(init.headers.Authorization).toBe('Bearer secret-token')
+
+    fetchMock.mockResolvedValueOnce(jsonResponse({ detail: 'not enough credits', shortfall: 3 }, 402))
+    const err = await request('/api/stream', { method: 'POST', as: 'response' }).catch((e) => e)
+    expect(err).toBeInstanceOf(HttpError)
+    expect(err.status).toBe(402)
+    expect(err.body.shortfall).toBe(3)
+  })
+
   it('reports a network failure as status 0', async () => {
     fetchMock.mockRejectedValueOnce(new TypeError('Failed to fetch'))
     const err = await http.get('/healthz').catch((e) => e)
