@@ -65,7 +65,7 @@ def requested(system: str) -> tuple[list[str], int, str, str]:
 def write_script(messages: list[dict[str, Any]]) -> str:
     system = next((m["content"] for m in messages if m["role"] == "system"), "")
     speakers, budget, language, topic = requested(system)
-    latest = next((m for m in reversed(messages) if m["role"] == "user"), {})
+    latest: dict[str, Any] = next((m for m in reversed(messages) if m["role"] == "user"), {})
     if "[one speaker]" in str(latest.get("content")):  # asked of this reply only
         speakers = speakers[:1]
     lines = ZH_LINES if language == "zh" else EN_LINES
