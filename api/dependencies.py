@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -37,96 +37,36 @@ def get_container(request: Request) -> Container:
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
-def get_settings(container: ContainerDep) -> Settings:
-    settings: Settings = container.settings()
-    return settings
-
-
 def get_session(container: ContainerDep) -> Iterator[Session]:
     with container.session_factory()() as session:
         yield session
 
 
-def get_storage(container: ContainerDep) -> Storage:
-    storage: Storage = container.storage()
-    return storage
+def provided(name: str) -> Callable[[Container], Any]:
+    """A dependency returning the container's provider ``name``: one line per alias below."""
+
+    def dependency(container: ContainerDep) -> Any:
+        return getattr(container, name)()
+
+    dependency.__name__ = f"get_{name}"
+    return dependency
 
 
-def get_queue(container: ContainerDep) -> Queue:
-    queue: Queue = container.queue()
-    return queue
-
-
-def get_voice_library(container: ContainerDep) -> VoiceLibrary:
-    library: VoiceLibrary = container.voice_library()
-    return library
-
-
-def get_unit_of_work(container: ContainerDep) -> UnitOfWork:
-    uow: UnitOfWork = container.unit_of_work()
-    return uow
-
-
-def get_password_hasher(container: ContainerDep) -> PasswordHasher:
-    hasher: PasswordHasher = container.password_hasher()
-    return hasher
-
-
-def get_tokens(container: ContainerDep) -> JwtTokens:
-    tokens: JwtTokens = container.tokens()
-    return tokens
-
-
-def get_billing_rules(container: ContainerDep) -> BillingRules:
-    rules: BillingRules = container.billing_rules()
-    return rules
-
-
-def get_login_limiter(container: ContainerDep) -> LoginLimiter:
-    limiter: LoginLimiter = container.login_limiter()
-    return limiter
-
-
-def get_payments(container: ContainerDep) -> PaymentProvider:
-    payments: PaymentProvider = container.payments()
-    return payments
-
-
-def get_script_rules(container: ContainerDep) -> tuple[SegmenterRules, ScriptLimits]:
-    rules: tuple[SegmenterRules, ScriptLimits] = container.script_rules()
-    return rules
-
-
-def get_engine(container: ContainerDep) -> TTSEngine:
-    engine: TTSEngine = container.tts_engine()
-    return engine
-
-
-def get_status_cache(container: ContainerDep) -> StatusCache:
-    cache: StatusCache = container.status_cache()
-    return cache
-
-
-def get_voice_previews(container: ContainerDep) -> VoicePreviews:
-    previews: VoicePreviews = container.voice_previews()
-    return previews
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(provided("settings"))]
 SessionDep = Annotated[Session, Depends(get_session)]
-StorageDep = Annotated[Storage, Depends(get_storage)]
-QueueDep = Annotated[Queue, Depends(get_queue)]
-VoiceLibraryDep = Annotated[VoiceLibrary, Depends(get_voice_library)]
-VoicePreviewsDep = Annotated[VoicePreviews, Depends(get_voice_previews)]
-UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_unit_of_work)]
-PasswordHasherDep = Annotated[PasswordHasher, Depends(get_password_hasher)]
-TokensDep = Annotated[JwtTokens, Depends(get_tokens)]
-BillingRulesDep = Annotated[BillingRules, Depends(get_billing_rules)]
-LoginLimiterDep = Annotated[LoginLimiter, Depends(get_login_limiter)]
-PaymentsDep = Annotated[PaymentProvider, Depends(get_payments)]
-ScriptRulesDep = Annotated[tuple[SegmenterRules, ScriptLimits], Depends(get_script_rules)]
-EngineDep = Annotated[TTSEngine, Depends(get_engine)]
-StatusCacheDep = Annotated[StatusCache, Depends(get_status_cache)]
+StorageDep = Annotated[Storage, Depends(provided("storage"))]
+QueueDep = Annotated[Queue, Depends(provided("queue"))]
+VoiceLibraryDep = Annotated[VoiceLibrary, Depends(provided("voice_library"))]
+VoicePreviewsDep = Annotated[VoicePreviews, Depends(provided("voice_previews"))]
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(provided("unit_of_work"))]
+PasswordHasherDep = Annotated[PasswordHasher, Depends(provided("password_hasher"))]
+TokensDep = Annotated[JwtTokens, Depends(provided("tokens"))]
+BillingRulesDep = Annotated[BillingRules, Depends(provided("billing_rules"))]
+LoginLimiterDep = Annotated[LoginLimiter, Depends(provided("login_limiter"))]
+PaymentsDep = Annotated[PaymentProvider, Depends(provided("payments"))]
+ScriptRulesDep = Annotated[tuple[SegmenterRules, ScriptLimits], Depends(provided("script_rules"))]
+EngineDep = Annotated[TTSEngine, Depends(provided("tts_engine"))]
+StatusCacheDep = Annotated[StatusCache, Depends(provided("status_cache"))]
 
 
 def unauthorized(detail: str) -> HTTPException:
