@@ -7,7 +7,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 VENV_BIN := .venv/bin
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup run test lint typecheck test-python test-frontend services system-packages frontend-build clean
+.PHONY: bench setup run test lint typecheck test-python test-frontend services system-packages frontend-build clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -54,6 +54,10 @@ test-python: .venv/.synced services system-packages frontend-build
 
 ## test: set up and run everything: lint, types, the web app's tests, the Python suite
 test: setup lint typecheck test-frontend test-python
+
+## bench: run the benchmarks; writes bench/results.json and docs/benchmarks.md
+bench: .venv/.synced services
+	$(VENV_BIN)/python -m bench.run
 
 clean:
 	rm -rf .venv .tools frontend/node_modules frontend/dist var .pytest_cache .mypy_cache .ruff_cache

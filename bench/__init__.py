@@ -1,0 +1,1 @@
+"""Benchmarks run by `make bench`: results in bench/results.json and docs/benchmarks.md."""
