@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import time
@@ -25,10 +26,16 @@ VOICES = {"Alice": "en-us-sarah", "Bob": "en-gb-oliver"}
 
 
 @pytest.fixture
-def deployment(pg_settings: Settings, redis_client: Any,
+def redis_url() -> str:
+    """The Redis the deployment uses; a test module may override it (a private server)."""
+    return REDIS_URL
+
+
+@pytest.fixture
+def deployment(pg_settings: Settings, redis_client: Any, redis_url: str,
                monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     """An API (in this process) on PostgreSQL and Redis, and a way to start worker processes."""
-    for key, value in {"PODFORGE_QUEUE__TYPE": "redis", "PODFORGE_REDIS__URL": REDIS_URL,
+    for key, value in {"PODFORGE_QUEUE__TYPE": "redis", "PODFORGE_REDIS__URL": redis_url,
                        "PODFORGE_QUEUE__VISIBILITY_TIMEOUT_SECONDS": "3",
                        "PODFORGE_WORKER__DUTY_SECONDS": "1"}.items():
         monkeypatch.setenv(key, value)
@@ -36,10 +43,18 @@ def deployment(pg_settings: Settings, redis_client: Any,
     container = create_container(settings)
     started: list[subprocess.Popen[str]] = []
 
-    def start_workers(processes: int = 2) -> subprocess.Popen[str]:
+    def start_workers(processes: int = 2,
+                      max_file_bytes: int | None = None) -> subprocess.Popen[str]:
+        """``max_file_bytes`` caps the size of any file the workers write (a full disk)."""
+
+        def limit_files() -> None:
+            if max_file_bytes is not None:
+                resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
+                signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write, not the process
+
         process = subprocess.Popen([str(PODFORGE), "worker", "--processes", str(processes)],
                                    env=dict(os.environ), stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, text=True)
+                                   stderr=subprocess.PIPE, text=True, preexec_fn=limit_files)
         started.append(process)
         return process
 
@@ -94,3 +109,27 @@ def audio_rows(container: Any, task_id: str) -> int:
     with container.session_factory()() as session:
         return int(session.execute(select(func.count()).select_from(Audio).where(
             Audio.task_id == uuid.UUID(task_id))).scalar_one())
+
+
+def check_invariants(container: Any) -> None:
+    """After any failure: every task ended; every completed task has both files; credits were
+    kept only for delivered work; every balance is the sum of its transactions."""
+    from adapters.db.models import Task, User
+
+    storage = container.storage()
+    with container.session_factory()() as session:
+        for task in session.execute(select(Task)).scalars():
+            assert task.status in ("completed", "failed"), (task.id, task.status)
+            rows = session.execute(select(Audio).where(Audio.task_id == task.id)).scalars().all()
+            if task.status == "completed":
+                assert len(rows) == 2 and all(storage.exists(r.file_path) for r in rows)
+            else:
+                assert rows == [] and task.credit_cost == 0
+            kept = session.execute(select(func.coalesce(func.sum(CreditTransaction.amount), 0))
+                                   .where(CreditTransaction.reference_id == str(task.id))
+                                   ).scalar_one()
+            assert -kept == task.credit_cost, (task.id, kept, task.credit_cost)
+        for user in session.execute(select(User)).scalars():
+            total = session.execute(select(func.coalesce(func.sum(CreditTransaction.amount), 0))
+                                    .where(CreditTransaction.user_id == user.id)).scalar_one()
+            assert total == user.credit_balance, (user.username, total, user.credit_balance)

@@ -1,0 +1,123 @@
+"""Faults injected into the deployment shape; the invariants hold after each."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from redis import Redis
+
+from tests.conftest import free_port
+from tests.helpers import sign_up
+from tests.integration.conftest import check_invariants, grant, submit, wait_all
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
+SCRIPT = "**Alice:** A line before the fault.\n**Bob:** And one after it, number {n}.\n"
+
+
+class PrivateRedis:
+    """A redis-server of this test's own, on another port, that can be stopped and restarted."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = free_port()
+        self.folder = folder
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder)], stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                Redis.from_url(self.url).ping()
+                return
+            except Exception:
+                assert time.monotonic() < deadline, "the private redis-server did not start"
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(private_redis: PrivateRedis) -> str:
+    return private_redis.url
+
+
+def test_tasks_survive_a_redis_restart_that_loses_everything(
+    deployment: dict[str, Any], private_redis: PrivateRedis
+) -> None:
+    client = deployment["client"]
+    user = sign_up(client)
+    tasks = [submit(client, user, SCRIPT.format(n=n)) for n in range(4)]
+    private_redis.stop()  # no persistence: the queue and the status cache are gone
+    private_redis.start()
+    deployment["start_workers"](2)
+    final = wait_all(client, user, tasks, seconds=120)
+    assert {status["status"] for status in final.values()} == {"completed"}
+    check_invariants(deployment["container"])
+
+
+def test_a_full_disk_fails_the_render_with_a_refund_and_leaves_no_audio(
+    deployment: dict[str, Any]
+) -> None:
+    client = deployment["client"]
+    user = sign_up(client)
+    grant(deployment["container"], user, 200)
+    long_script = "".join(f"**{('Alice', 'Bob')[n % 2]}:** Line {n} of an episode too long for "
+                          "the disk that is left.\n" for n in range(80))
+    task = submit(client, user, long_script)
+    deployment["start_workers"](1, max_file_bytes=200_000)
+    final = wait_all(client, user, [task], seconds=120)[task]
+    assert final["status"] == "failed" and final["error_message"].startswith("rendering failed")
+    assert client.get("/api/users/me", headers=user["headers"]).json()["credit_balance"] == 300
+    check_invariants(deployment["container"])
+
+
+def test_dropped_database_connections_lose_no_task_and_no_credit(
+    deployment: dict[str, Any], pg_settings: Any
+) -> None:
+    from sqlalchemy import create_engine, text
+
+    client = deployment["client"]
+    user = sign_up(client)
+    grant(deployment["container"], user, 300)
+    task = submit(client, user, "".join(
+        f"**{('Alice', 'Bob')[n % 2]}:** Line {n}, said while the database drops us.\n"
+        for n in range(250)))
+    deployment["start_workers"](1)
+    deadline = time.monotonic() + 60
+    while client.get(f"/api/tasks/{task}/status",
+                     headers=user["headers"]).json()["progress"] < 5:
+        assert time.monotonic() < deadline, "the task never started"
+        time.sleep(0.05)
+    admin = create_engine(pg_settings.database_url.replace("postgresql://",
+                                                           "postgresql+psycopg2://", 1))
+    with admin.connect() as connection:
+        dropped = connection.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar_one()
+    admin.dispose()
+    assert dropped >= 1
+    final = wait_all(client, user, [task], seconds=120)[task]
+    assert final["status"] in ("completed", "failed")
+    check_invariants(deployment["container"])
