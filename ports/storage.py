@@ -11,6 +11,16 @@ class StorageKeyError(ValueError):
     """A key that is empty, absolute, or would escape the storage root."""
 
 
+def check_key(key: str) -> str:
+    """A storage key every adapter accepts: relative POSIX parts, none empty, ``.`` or ``..``,
+    no backslash or NUL. :raises StorageKeyError: otherwise."""
+    if not key or "\\" in key or "\x00" in key or key.startswith("/"):
+        raise StorageKeyError(f"invalid storage key {key!r}")
+    if any(part in ("", ".", "..") for part in key.split("/")):
+        raise StorageKeyError(f"storage key {key!r} must be relative, without . or ..")
+    return key
+
+
 class ObjectNotFound(KeyError):
     """No object is stored under the key."""
 

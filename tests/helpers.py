@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 import uuid
 from typing import Any
 
@@ -21,3 +23,28 @@ def sign_up(client: TestClient, name: str | None = None) -> dict[str, Any]:
     assert token.status_code == 200, token.text
     bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
     return {**created.json(), "headers": bearer}
+
+
+def read_events(stream: Any, *, until: str | None = None) -> list[tuple[str, Any]]:
+    """The Server-Sent Events of a streamed response as (event, data) pairs, stopping after
+    the event named ``until``."""
+    events: list[tuple[str, Any]] = []
+    name = ""
+    for line in stream.iter_lines():
+        if line.startswith("event:"):
+            name = line.split(":", 1)[1].strip()
+        elif line.startswith("data:"):
+            events.append((name, json.loads(line.split(":", 1)[1])))
+            if name == until:
+                break
+    return events
+
+
+def wait_for_progress(client: TestClient, user: dict[str, Any], task_id: str, minimum: int,
+                      seconds: float = 60) -> None:
+    """Poll the task's status until its progress reaches ``minimum``."""
+    deadline = time.monotonic() + seconds
+    while client.get(f"/api/tasks/{task_id}/status",
+                     headers=user["headers"]).json()["progress"] < minimum:
+        assert time.monotonic() < deadline, "the task never started"
+        time.sleep(0.05)

@@ -14,10 +14,10 @@ from core import log_context
 from core.billing import BillingRules
 from core.entities import NewAudio, TaskRecord
 from core.services.tasks import content_hash, fail_task, remember
-from core.states import AudioFormat
+from core.states import AudioFormat, TaskStatus
 from core.storage_keys import audio_key
 from ports.persistence import UnitOfWork
-from ports.status_cache import StatusCache
+from ports.status_cache import StatusCache, TaskState
 from ports.storage import ObjectNotFound, Storage
 from ports.tts_engine import AudioResult, TTSEngine
 
@@ -89,7 +89,9 @@ class Attempt:
                 raise LeaseLost(self.task.id)
             uow.commit()
         self.progress = percent
-        self.remember()
+        # Known without asking the database again: this attempt holds the task.
+        self.deps.cache.put(TaskState(self.task.id, self.task.user_id,
+                                      TaskStatus.PROCESSING.value, percent))
 
     def remember(self) -> None:
         with self.deps.unit_of_work() as uow:

@@ -15,7 +15,7 @@ from adapters.db.migrate import upgrade
 from adapters.llm.litellm_llm import litellm_module
 from adapters.settings import load_settings
 from api.app import create_app
-from tests.helpers import sign_up
+from tests.helpers import read_events, sign_up
 
 MODEL = "openai/podforge-local"
 TOPIC = {"topic": "why background jobs keep web apps fast", "style": "educational",
@@ -162,12 +162,7 @@ def test_replies_can_stream(studio: TestClient) -> None:
     events: list[tuple[str, Any]] = []
     with studio.stream("POST", f"/api/conversations/{conversation['id']}/messages?stream=true",
                        headers=user["headers"], json={"content": "Go"}) as stream:
-        name = ""
-        for line in stream.iter_lines():
-            if line.startswith("event:"):
-                name = line.split(":", 1)[1].strip()
-            elif line.startswith("data:"):
-                events.append((name, json.loads(line.split(":", 1)[1])))
+        events += read_events(stream)
     deltas = "".join(data["text"] for name, data in events if name == "delta")
     done = [data for name, data in events if name == "done"]
     assert len(done) == 1 and done[0]["message"]["content"] == deltas

@@ -12,7 +12,7 @@ import pytest
 from redis import Redis
 
 from tests.conftest import free_port
-from tests.helpers import sign_up
+from tests.helpers import sign_up, wait_for_progress
 from tests.integration.conftest import check_invariants, grant, submit, wait_all
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
@@ -105,11 +105,7 @@ def test_dropped_database_connections_lose_no_task_and_no_credit(
         f"**{('Alice', 'Bob')[n % 2]}:** Line {n}, said while the database drops us.\n"
         for n in range(250)))
     deployment["start_workers"](1)
-    deadline = time.monotonic() + 60
-    while client.get(f"/api/tasks/{task}/status",
-                     headers=user["headers"]).json()["progress"] < 5:
-        assert time.monotonic() < deadline, "the task never started"
-        time.sleep(0.05)
+    wait_for_progress(client, user, task, 5)
     admin = create_engine(pg_settings.database_url.replace("postgresql://",
                                                            "postgresql+psycopg2://", 1))
     with admin.connect() as connection:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import sign_up
+from tests.helpers import read_events, sign_up, wait_for_progress
 from tests.integration.conftest import audio_rows, charges, grant, submit, wait_all
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
@@ -105,14 +105,7 @@ def test_events_from_a_separate_worker_process_reach_the_client(deployment: dict
     events: list[tuple[str, dict[str, Any]]] = []
     with client.stream("GET", f"/api/tasks/{task_id}/events",
                        params={"access_token": token}) as stream:
-        name = ""
-        for line in stream.iter_lines():
-            if line.startswith("event:"):
-                name = line.split(":", 1)[1].strip()
-            elif line.startswith("data:"):
-                events.append((name, json.loads(line.split(":", 1)[1])))
-                if name == "end":
-                    break
+        events += read_events(stream, until="end")
     progress = [data["progress"] for name, data in events if name == "progress"]
     assert events[-1][0] == "end" and events[-1][1]["status"] == "completed"
     assert progress == sorted(progress) and len(set(progress)) >= 3
@@ -126,11 +119,7 @@ def test_sigterm_lets_a_worker_finish_the_task_at_hand(deployment: dict[str, Any
         f"**{('Alice', 'Bob')[i % 2]}:** Sentence {i} before the shutdown.\n"
         for i in range(300)))
     workers = deployment["start_workers"](1)
-    deadline = time.monotonic() + 60
-    while client.get(f"/api/tasks/{task_id}/status",
-                     headers=user["headers"]).json()["progress"] < 3:
-        assert time.monotonic() < deadline, "the task never started"
-        time.sleep(0.05)
+    wait_for_progress(client, user, task_id, 3)
     workers.send_signal(signal.SIGTERM)
     assert workers.wait(timeout=120) == 0
     final = client.get(f"/api/tasks/{task_id}/status", headers=user["headers"]).json()

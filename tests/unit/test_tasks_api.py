@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +14,7 @@ from adapters.container import Container
 from core.script import ScriptLimits, SegmenterRules, validate_script
 from ports.synthesizer import SynthesisError
 from tests.fakes import ScriptedEngine
-from tests.helpers import sign_up
+from tests.helpers import read_events, sign_up
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "fixtures" / "scripts"
 TWO_HOSTS = (SCRIPTS / "two-hosts-en.md").read_text()  # 827 characters: 9 credits
@@ -229,14 +228,7 @@ def test_events_stream_progress_then_the_final_status(client: TestClient) -> Non
     token = user["headers"]["Authorization"].split()[1]
     events: list[tuple[str, dict[str, Any]]] = []
     with client.stream("GET", f"/api/tasks/{task_id}/events?access_token={token}") as stream:
-        name = ""
-        for line in stream.iter_lines():
-            if line.startswith("event:"):
-                name = line.split(":", 1)[1].strip()
-            elif line.startswith("data:"):
-                events.append((name, json.loads(line.split(":", 1)[1])))
-                if name == "end":
-                    break
+        events += read_events(stream, until="end")
     *progress, (last_name, last) = events
     assert last_name == "end" and last["status"] == "completed" and len(last["audio"]) == 2
     values = [data["progress"] for name, data in progress if name == "progress"]

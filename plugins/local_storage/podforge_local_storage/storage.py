@@ -6,9 +6,9 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from ports.storage import ObjectNotFound, Storage, StorageKeyError
+from ports.storage import ObjectNotFound, Storage, StorageKeyError, check_key
 
 CHUNK_SIZE = 64 * 1024
 
@@ -21,13 +21,8 @@ class LocalStorage(Storage):
 
     def path_for(self, key: str) -> Path:
         """The file behind ``key``. :raises StorageKeyError: for a key that could escape root."""
-        if not key or "\\" in key or "\x00" in key:
-            raise StorageKeyError(f"invalid storage key {key!r}")
-        parts = PurePosixPath(key).parts
-        if PurePosixPath(key).is_absolute() or any(p in ("..", ".") for p in key.split("/")):
-            raise StorageKeyError(f"storage key {key!r} must be relative, without . or ..")
-        path = self.root.joinpath(*parts).resolve()
-        if not path.is_relative_to(self.root):
+        path = self.root.joinpath(*check_key(key).split("/")).resolve()
+        if not path.is_relative_to(self.root):  # a symbolic link inside the root pointing out
             raise StorageKeyError(f"storage key {key!r} leaves the storage root")
         return path
 

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
-from ports.storage import ObjectNotFound, Storage, StorageKeyError
+from ports.storage import ObjectNotFound, Storage, check_key
 
 CHUNK_SIZE = 256 * 1024
 # Files over 16 MiB go up in parts: a long WAV never needs one huge request.
 MULTIPART = TransferConfig(multipart_threshold=16 * 1024 * 1024,
                            multipart_chunksize=16 * 1024 * 1024)
-
-
-def checked_key(key: str) -> str:
-    """The same rule as on local disk: relative, no ``.`` or ``..`` parts, no backslashes."""
-    if not key or "\\" in key or "\x00" in key or PurePosixPath(key).is_absolute():
-        raise StorageKeyError(f"invalid storage key {key!r}")
-    if any(part in ("", ".", "..") for part in key.split("/")):
-        raise StorageKeyError(f"storage key {key!r} must be relative, without . or ..")
-    return key
 
 
 def _missing(error: ClientError) -> bool:
@@ -39,7 +30,7 @@ class S3Storage(Storage):
         self.presign_seconds = presign_seconds
 
     def _name(self, key: str) -> str:
-        checked_key(key)
+        check_key(key)
         return f"{self.prefix}/{key}" if self.prefix else key
 
     def put_file(self, key: str, source: Path) -> int:
