@@ -139,6 +139,20 @@ def build_adapter(
     return registry.create(port, name, section, context)
 
 
+def open_adapter(
+    registry: AdapterRegistry, port: str, settings: Settings, context: AdapterContext
+) -> Iterator[Any]:
+    """An adapter as a resource: one that owns processes (the MoFA engine's dora services)
+    has a ``close`` the container calls at shutdown."""
+    adapter = build_adapter(registry, port, settings, context)
+    try:
+        yield adapter
+    finally:
+        close = getattr(adapter, "close", None)
+        if callable(close):
+            close()
+
+
 class Container(containers.DeclarativeContainer):
     """Providers for everything long-lived; tests override single providers with fakes."""
 
@@ -184,8 +198,8 @@ class Container(containers.DeclarativeContainer):
         redis=redis.provider, segment_cache=segment_cache,
         record_tts=providers.Callable(lambda m: m.record, tts_metrics),
     )
-    tts_engine = providers.Singleton(
-        build_adapter, adapter_registry, "engine", settings, engine_context
+    tts_engine = providers.Resource(
+        open_adapter, adapter_registry, "engine", settings, engine_context
     )
     voice_previews = providers.Singleton(VoicePreviews, voice_library, synthesizers, storage)
     llm = providers.Singleton(build_adapter, adapter_registry, "llm", settings, adapter_context)

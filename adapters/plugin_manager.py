@@ -37,6 +37,7 @@ BUILTIN_PLUGINS: Mapping[str, str] = {
     "local_storage": "podforge_local_storage.plugin",
     "s3_storage": "podforge_s3_storage.plugin",
     "direct_engine": "podforge_direct_engine.plugin",
+    "mofa_engine": "podforge_mofa_engine.plugin",
 }
 
 

@@ -45,6 +45,10 @@ class VoiceConfigError(ValueError):
         self.field = field
 
 
+class ScriptRejected(ValueError):
+    """The script has errors; the message names the line of the first."""
+
+
 class TTSEngine(abc.ABC):
     """Renders scripts; the direct engine and the MoFA engine both fill this port."""
 

@@ -22,6 +22,7 @@ def build_worker(container: Container, name: str, poll_seconds: float = 1.0) -> 
 
 def run_worker_process(index: int) -> None:
     """Entry point of a worker process started by :mod:`workers.supervisor`."""
+    os.environ["PODFORGE_WORKER__INDEX"] = str(index)  # read by the settings below
     container = create_container()
     settings = container.settings()
     configure_logging(settings.app.log_format, settings.app.log_level)

@@ -15,9 +15,9 @@ import soundfile
 from dependency_injector import providers
 
 from adapters.container import Container
-from podforge_direct_engine.engine import DirectEngine, ScriptRejected
+from podforge_direct_engine.engine import DirectEngine
 from ports.synthesizer import SynthesisError
-from ports.tts_engine import AudioResult
+from ports.tts_engine import AudioResult, ScriptRejected
 from tests.fakes import ToneSynthesizer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "scripts"

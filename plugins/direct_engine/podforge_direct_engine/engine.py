@@ -10,20 +10,16 @@ from typing import Any
 
 from adapters.audio.assembler import WavAssembler
 from adapters.audio.master import AudioOptions, finish_master, write_transcripts
+from adapters.voices.chunk_source import ChunkSource
 from adapters.voices.library import VoiceLibrary
 from core.script import ScriptLimits, SegmenterRules, validate_script
 from core.script.model import Chunk
 from core.voices import as_json, normalise_voice_config
-from podforge_direct_engine.chunks import ChunkSource
 from ports.segment_cache import SegmentCache
 from ports.synthesizer import PcmAudio, Synthesizer
-from ports.tts_engine import AudioResult, ProgressCallback, TTSEngine
+from ports.tts_engine import AudioResult, ProgressCallback, ScriptRejected, TTSEngine
 
 SYNTHESIS_SHARE = 90  # percent of progress for synthesis; encoding takes the rest
-
-
-class ScriptRejected(ValueError):
-    """The script has errors; ``problems`` lists them with their lines."""
 
 
 class DirectEngine(TTSEngine):
@@ -56,7 +52,7 @@ class DirectEngine(TTSEngine):
             raise ScriptRejected(f"line {first.line}: {first.message}")
         voices = self.voices.by_id()
         settings = normalise_voice_config(voice_config, report.speakers, voices)
-        source = ChunkSource(chunks=report.segments, settings=settings, voices=voices,
+        source = ChunkSource(settings=settings, voices=voices,
                              synthesizer_for=self.synthesizer_for, cache=self.segment_cache,
                              scope=cache_scope, task_id=task_id, record=self.record)
         output_dir.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 
 from core.script.model import Chunk
 from core.voices import Voice
@@ -12,13 +12,14 @@ from ports.synthesizer import PcmAudio, SynthesisError, Synthesizer, VoiceSettin
 
 
 class ChunkSource:
-    """One render's access to voices: a semaphore per provider, and the cache when scoped.
+    """One render's access to its speakers' voices (``settings``, by speaker): a semaphore
+    per provider, and the cache when scoped. Both engines fetch every chunk through it.
 
     ``fetch`` answers whether this task paid for the chunk: true when it was synthesized now,
     or by an earlier attempt of the same task (a retry does not pay twice, but pays once).
     """
 
-    def __init__(self, *, chunks: Sequence[Chunk], settings: Mapping[str, VoiceSettings],
+    def __init__(self, *, settings: Mapping[str, VoiceSettings],
                  voices: Mapping[str, Voice], synthesizer_for: Callable[[str], Synthesizer],
                  cache: SegmentCache | None, scope: str | None, task_id: str,
                  record: Callable[[str, str | None], None] = lambda provider, code: None
@@ -30,7 +31,7 @@ class ChunkSource:
         self.task_id = task_id
         self.record = record
         self.gates: dict[str, tuple[Synthesizer, asyncio.Semaphore]] = {}
-        for voice_id in {settings[chunk.speaker].voice_id for chunk in chunks}:
+        for voice_id in {voice.voice_id for voice in settings.values()}:
             provider = voices[voice_id].provider
             if provider not in self.gates:
                 synthesizer = synthesizer_for(provider)

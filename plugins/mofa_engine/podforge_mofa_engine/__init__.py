@@ -1,0 +1,1 @@
+"""PodForge's MoFA engine: a task rendered as a dora-rs dataflow."""

@@ -1,0 +1,68 @@
+"""tts-<n>: speaks one speaker's segments with the voice its env names (MoFA's minimax node).
+
+Spawned by the daemon. Uses the same voice providers as the direct engine (MiniMax or the
+offline espeak voices, by the voice's provider) and the same segment cache. A segment that
+fails is reported on ``error`` with its line, never dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+import numpy as np
+import pyarrow as pa
+from dora import Node
+
+from adapters.container import Container
+from adapters.voices.chunk_source import ChunkSource
+from core.script.model import Chunk
+from podforge_mofa_engine.protocol import node_settings
+from ports.synthesizer import VoiceSettings
+
+
+def voice_from_env() -> VoiceSettings:
+    """MoFA's variables, rendered into the dataflow YAML for this node."""
+    return VoiceSettings(voice_id=os.environ["MINIMAX_VOICE_ID"],
+                         speed=float(os.environ["MINIMAX_SPEED"]),
+                         pitch=int(float(os.environ["MINIMAX_PITCH"])),
+                         vol=float(os.environ["MINIMAX_VOL"]))
+
+
+def main() -> int:
+    speaker = os.environ["PODFORGE_SPEAKER"]
+    container = Container(settings=node_settings())
+    try:
+        source = ChunkSource(settings={speaker: voice_from_env()},
+                             voices=container.voice_library().by_id(),
+                             synthesizer_for=container.synthesizers(),
+                             cache=container.segment_cache(),
+                             scope=os.environ.get("PODFORGE_CACHE_SCOPE") or None,
+                             task_id=os.environ["PODFORGE_TASK_ID"])
+        node = Node()
+        with asyncio.Runner() as runner:
+            for event in node:
+                if event["type"] != "INPUT" or event["id"] != "text":
+                    continue
+                metadata = event["metadata"]
+                chunk = Chunk(turn=int(metadata["turn"]), speaker=speaker,
+                              text=str(event["value"][0].as_py()), line=int(metadata["line"]))
+                try:
+                    audio, paid = runner.run(source.fetch(chunk))
+                except Exception as error:  # reported with its segment; the engine fails the task
+                    node.send_output("error", pa.array([str(error)]), {
+                        "segment": metadata["segment"],
+                        "message": f"line {chunk.line}: {error}"})
+                    continue
+                node.send_output("audio", pa.array(np.frombuffer(audio.samples, dtype="<i2")), {
+                    "segment": metadata["segment"], "turn": chunk.turn, "line": chunk.line,
+                    "speaker": speaker, "sample_rate": audio.sample_rate, "paid": paid,
+                    "chars": len(chunk.text)})
+    finally:
+        container.shutdown_resources()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

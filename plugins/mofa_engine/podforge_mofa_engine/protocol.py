@@ -1,0 +1,69 @@
+"""What the engine and its nodes share: the work-dir files, the event log and the node config."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+
+# Settings reach daemon-spawned nodes through the daemon's environment (nodes inherit it, never
+# the caller's), so secrets are never written to the dataflow YAML or the work dir.
+NODE_CONFIG_ENV = "PODFORGE_MOFA_NODE_CONFIG"
+
+SCRIPT_FILE = "script.md"
+DATAFLOW_FILE = "dataflow.yml"
+EVENTS_FILE = "events.jsonl"  # written by voice-output: ready, plan, segment, error, done
+
+
+def config_json(config: Mapping[str, Any], data_dir: Path) -> str:
+    """The whole configuration as JSON for the nodes, secrets revealed, data dir absolute."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, SecretStr):
+            return value.get_secret_value()
+        if isinstance(value, Path):
+            return str(value)
+        raise TypeError(f"cannot pass {type(value).__name__} to a node")
+
+    data = dict(config)
+    data["app"] = {**data["app"], "data_dir": str(data_dir)}
+    return json.dumps(data, default=plain)
+
+
+def node_settings() -> Any:
+    """The settings of the engine that started this node's daemon."""
+    from adapters.settings import Settings
+
+    raw = os.environ.get(NODE_CONFIG_ENV)
+    if not raw:
+        raise RuntimeError(f"{NODE_CONFIG_ENV} is not set: nodes run under the MoFA engine")
+    return Settings(**json.loads(raw))
+
+
+class EventLog:
+    """Appends one JSON object per line; the engine reads what is new since its last look."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._offset = 0
+
+    def write(self, event: str, **fields: Any) -> None:
+        with self.path.open("a", encoding="utf-8") as log:
+            log.write(json.dumps({"event": event, **fields}) + "\n")
+            log.flush()
+            os.fsync(log.fileno())
+
+    def read_new(self) -> list[dict[str, Any]]:
+        """Complete lines written since the last call."""
+        if not self.path.exists():
+            return []
+        with self.path.open("rb") as log:
+            log.seek(self._offset)
+            data = log.read()
+        complete = data[: data.rfind(b"\n") + 1]
+        self._offset += len(complete)
+        return [json.loads(line) for line in complete.splitlines() if line.strip()]
