@@ -27,6 +27,35 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setenv("PODFORGE_APP__DATA_DIR", str(tmp_path / "data"))
 
 
+def dora_processes() -> dict[int, str]:
+    """Running dora services and MoFA engine nodes, by pid, with their command lines."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "bin/dora " in command or "podforge_mofa_engine.nodes" in command:
+            found[int(entry.name)] = command
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_dora_process_left() -> Iterator[None]:
+    """The MoFA engine stops every dora service, node and dataflow it started."""
+    import time
+
+    before = set(dora_processes())
+    yield
+    deadline = time.monotonic() + 10
+    while (left := {pid: cmd for pid, cmd in dora_processes().items() if pid not in before}):
+        if time.monotonic() > deadline:
+            pytest.fail(f"dora processes left after the tests: {left}", pytrace=False)
+        time.sleep(0.2)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Embedded-default settings whose files live in the test's temporary folder."""

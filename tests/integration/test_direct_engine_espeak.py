@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import pytest
 import soundfile
 
 from adapters.container import Container
 from core.script import ScriptLimits, SegmenterRules, validate_script
-from ports.contracts import SynthesizerContract, TTSEngineContract
+from ports.contracts import SynthesizerContract
 from ports.synthesizer import Synthesizer, VoiceSettings
 from ports.tts_engine import AudioResult, TTSEngine
 
@@ -22,21 +20,6 @@ SAMPLE_VOICES = {
     "trio-zh.md": {"daniu": "zh-cn-daniu", "yifan": "zh-cn-yifan", "boyu": "zh-cn-boyu"},
     "two-hosts-en.md": {"Alice": "en-us-sarah", "Bob": "en-gb-oliver"},
 }
-
-
-class TestDirectEngineWithEspeak(TTSEngineContract):
-    @pytest.fixture
-    def engine(self, container: Container) -> TTSEngine:
-        engine: TTSEngine = container.tts_engine()
-        return engine
-
-    @pytest.fixture
-    def script(self) -> str:
-        return "**Alice:** Hello and welcome.\n**Bob:** Thanks, glad to be here.\n"
-
-    @pytest.fixture
-    def voice_config(self) -> Mapping[str, Any]:
-        return {"Alice": "en-us-sarah", "Bob": "en-gb-oliver"}
 
 
 def render(container: Container, name: str, out: Path, task_id: str = "task") -> AudioResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from podforge_mofa_engine.settings import MofaSettings
 from ports.synthesizer import SynthesisError
 from ports.tts_engine import SegmentTiming
 
+log = logging.getLogger(__name__)
 POLL_SECONDS = 0.1
 STATUS_EVERY_SECONDS = 1.0
 LOG_TAIL_LINES = 5
@@ -140,21 +142,23 @@ class DataflowRun:
             raise DataflowFailed(self._explain(f"the dataflow {status or 'vanished'}"))
 
     async def _wait_for_end(self) -> None:
-        """After ``done``, the flow winds down by itself: dynamic nodes exit, then dora
-        marks it finished."""
+        """After ``done`` every segment is in the WAV; the flow winds down by itself (the
+        dynamic nodes exit, closing the TTS nodes' inputs). One that does not is stopped."""
         assert self.uuid is not None
-        deadline = time.monotonic() + self.settings.start_seconds
+        deadline = time.monotonic() + 2 * self.settings.stop_grace_seconds
         for node in self.nodes.values():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(node.wait(), max(0.1, deadline - time.monotonic()))
         while time.monotonic() < deadline:
             status = await self.services.status(self.uuid)
-            if status == "Finished":
+            if status in ("Finished", "Failed"):
                 self.finished = True
+                if status == "Failed":  # after delivering every segment: nothing is lost
+                    log.warning("dataflow %s failed after its last segment: %s", self.uuid,
+                                self._explain("see its node logs"))
                 return
-            if status == "Failed":
-                raise DataflowFailed(self._explain("the dataflow failed after its last segment"))
             await asyncio.sleep(POLL_SECONDS)
+        log.warning("dataflow %s did not finish by itself; stopping it", self.uuid)
 
     def _explain(self, message: str) -> str:
         """``message`` with the speaker a ``tts-<n>`` node voices and the end of its log."""

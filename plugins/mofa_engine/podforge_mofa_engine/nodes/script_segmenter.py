@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
                 sent += 1
             if acknowledged == len(chunks):
                 break  # every segment is in the WAV: closing our outputs ends the flow
+    print(f"sent {sent} of {len(chunks)} segments; {acknowledged} acknowledged", file=sys.stderr)
     return 0
 
 

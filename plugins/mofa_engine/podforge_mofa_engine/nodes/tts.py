@@ -15,10 +15,7 @@ import numpy as np
 import pyarrow as pa
 from dora import Node
 
-from adapters.container import Container
-from adapters.voices.chunk_source import ChunkSource
 from core.script.model import Chunk
-from podforge_mofa_engine.protocol import node_settings
 from ports.synthesizer import VoiceSettings
 
 
@@ -32,6 +29,13 @@ def voice_from_env() -> VoiceSettings:
 
 def main() -> int:
     speaker = os.environ["PODFORGE_SPEAKER"]
+    # Connect first: the daemon holds every node of the flow (the dynamic ones included) until
+    # all spawned nodes have connected, so the slow imports below overlap the others' start.
+    node = Node()
+    from adapters.container import Container
+    from adapters.voices.chunk_source import ChunkSource
+    from podforge_mofa_engine.protocol import node_settings
+
     container = Container(settings=node_settings())
     try:
         source = ChunkSource(settings={speaker: voice_from_env()},
@@ -40,7 +44,6 @@ def main() -> int:
                              cache=container.segment_cache(),
                              scope=os.environ.get("PODFORGE_CACHE_SCOPE") or None,
                              task_id=os.environ["PODFORGE_TASK_ID"])
-        node = Node()
         with asyncio.Runner() as runner:
             for event in node:
                 if event["type"] != "INPUT" or event["id"] != "text":

@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     # The pauses are drawn from the task id, exactly as the direct engine draws them.
     with WavAssembler(wav, sample_rate=audio.sample_rate, seed=args.task_id,
                       silence_min=audio.silence_min, silence_max=audio.silence_max) as assembler:
-        for event in node:  # ends by itself; control events overtake inputs, so never break
+        for event in node:  # control events overtake queued inputs: never break on one
             kind, input_id = event["type"], event.get("id", "")
             if kind == "NODE_FAILED":
                 fail(f"node {input_id} stopped unexpectedly")
@@ -101,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
                     node.send_output("segment_complete", pa.array([written], type=pa.int64()),
                                      {"segment": written})
                     written += 1
+                if written == expected:
+                    break  # every planned segment is in: our own end, not a control event
         duration = assembler.duration
     if failure is None and (expected is None or written != expected):
         fail(f"the dataflow ended after {written} of {expected if expected is not None else '?'}"
