@@ -17,7 +17,9 @@ from adapters.container import Container, create_container
 from adapters.settings import load_settings
 from ports.tts_engine import AudioResult, TTSEngine
 from tests.conftest import dora_processes
-from tests.integration.test_direct_engine_espeak import SCRIPTS
+from tests.helpers import sign_up
+from tests.integration.conftest import check_invariants, grant, submit, wait_all
+from tests.integration.test_direct_engine_espeak import SAMPLE_VOICES, SCRIPTS
 
 MINIMAX_VOICES = {
     "mofa-style-zh.md": {"daniu": "male-qn-qingse", "yifan": "female-shaonv"},
@@ -147,3 +149,31 @@ def test_a_render_that_stops_progressing_times_out(engines: dict[str, Any],
         assert not task_processes("stalled-task")
     finally:
         impatient.shutdown_resources()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_two_worker_processes_render_two_tasks_at_once_without_interference(
+    deployment: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    client, direct = deployment["client"], deployment["container"]
+    user = sign_up(client)
+    grant(direct, user, 5000)
+    monkeypatch.setenv("PODFORGE_ENGINE__TYPE", "mofa")  # the worker processes' engine
+    scripts = {"two-hosts-en.md": SAMPLE_VOICES["two-hosts-en.md"],
+               "mofa-style-zh.md": SAMPLE_VOICES["mofa-style-zh.md"]}
+    tasks = {submit(client, user, (SCRIPTS / name).read_text(), voices): name
+             for name, voices in scripts.items()}
+    deployment["start_workers"](2)
+    final = wait_all(client, user, list(tasks), seconds=180)
+    assert {status["status"] for status in final.values()} == {"completed"}, final
+    for task_id, name in tasks.items():
+        task = client.get(f"/api/tasks/{task_id}", headers=user["headers"]).json()
+        expected = render(direct, (SCRIPTS / name).read_text(), scripts[name],
+                          tmp_path / task_id, task_id)  # same task id: same pauses
+        for audio in task["audio"]:
+            assert abs(audio["duration"] - expected.duration) <= 0.050, (name, audio)
+    homes = direct.settings().data_dir / "mofa"
+    assert {home.name for home in homes.iterdir()} == {"worker-0", "worker-1"}  # two daemons
+    check_invariants(direct)
