@@ -115,11 +115,17 @@ def render(
     from ports.tts_engine import VoiceConfigError
 
     try:
-        wav, mp3, result = render_file(create_container(), script, voice or [], out)
+        container = create_container()
+    except PluginError as problem:
+        raise fail(str(problem)) from None
+    try:
+        wav, mp3, result = render_file(container, script, voice or [], out)
     except (RenderError, VoiceConfigError, PluginError) as problem:
         raise fail(str(problem)) from None
     except Exception as problem:  # an engine failure: say what failed, exit non-zero
         raise fail(f"render failed: {problem}") from None
+    finally:
+        container.shutdown_resources()  # voice helpers, and the MoFA engine's dora services
     typer.echo(f"{wav} and {mp3}: {result.duration:.2f} s, {result.chars_processed} characters")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import soundfile
 
 from adapters.settings import project_root
+from tests.conftest import dora_processes
 
 PODFORGE = project_root() / ".venv" / "bin" / "podforge"
 SCRIPTS = Path(__file__).resolve().parents[1] / "fixtures" / "scripts"
@@ -18,10 +19,12 @@ FOUR_HOSTS = (
 )
 
 
-def podforge(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+def podforge(*args: str | Path, cwd: Path,
+             **settings: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PODFORGE_")}
     env["PODFORGE_CONFIG"] = str(project_root() / "config.toml")
     env["PODFORGE_APP__DATA_DIR"] = str(cwd / "var")
+    env.update(settings)
     return subprocess.run([str(PODFORGE), *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300)
 
@@ -50,6 +53,21 @@ def test_voices_can_be_chosen_per_speaker(tmp_path: Path) -> None:
     assert "大牛: zh-cn-boyu" in result.stdout
     assert "一帆: zh-cn-" in result.stdout
     assert (tmp_path / "out" / "mofa-style-zh.wav").is_file()
+
+
+def test_one_line_of_config_renders_through_the_mofa_dataflow_instead(tmp_path: Path) -> None:
+    before = set(dora_processes())
+    result = podforge("render", SCRIPTS / "two-hosts-en.md", "--out", tmp_path / "mofa",
+                      cwd=tmp_path, PODFORGE_ENGINE__TYPE="mofa")
+    assert result.returncode == 0, result.stderr
+    direct = podforge("render", SCRIPTS / "two-hosts-en.md", "--out", tmp_path / "direct",
+                      cwd=tmp_path)
+    assert direct.returncode == 0, direct.stderr
+    assert result.stdout.splitlines()[:2] == direct.stdout.splitlines()[:2]  # same voices
+    durations = [soundfile.info(tmp_path / kind / "two-hosts-en.wav").duration
+                 for kind in ("mofa", "direct")]
+    assert abs(durations[0] - durations[1]) <= 0.05
+    assert set(dora_processes()) <= before  # the command stopped the services it started
 
 
 def test_a_bad_script_fails_naming_its_line_and_writes_nothing(tmp_path: Path) -> None:
