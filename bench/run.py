@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.settings import project_root
-from bench import assembly, queue_overhead, rendering
+from bench import assembly, engines, queue_overhead, rendering
 
 
 def machine() -> dict[str, Any]:
@@ -22,6 +22,7 @@ def machine() -> dict[str, Any]:
 def markdown(results: dict[str, Any]) -> str:
     speed, incremental = results["render_speedup"], results["incremental_rerender"]
     assembled, queue = results["assembly"], results["queue_overhead"]
+    engine = results["engines"]
     mark = {True: "met", False: "not met"}
     rows = "\n".join(
         f"| {s['minutes']} min | {s['wall_seconds']} s | {s['real_time_factor']}x | "
@@ -62,8 +63,20 @@ Goal (>= 150x real time, memory <= 1.2x): {mark[assembled['meets_goal']]}.
 |---|---|---|
 | {queue['backend']} | {queue['p50_seconds']} s | {queue['p95_seconds']} s |
 
+## Direct engine against the MoFA engine (dora dataflow per task)
+
+| render | direct | MoFA | MoFA / direct |
+|---|---|---|---|
+| {engine['offline_sample']}, offline voices, median of {engines.RUNS} | {engine['offline']['direct']['median_seconds']} s | {engine['offline']['mofa']['median_seconds']} s | {engine['offline_mofa_vs_direct']}x |
+| the same, first render of a worker | {engine['offline']['direct']['first_seconds']} s | {engine['offline']['mofa']['first_seconds']} s (starts dora) | |
+| {engine['minimax_turns']} MiniMax turns at {rendering.LATENCY_MS} ms | {engine['minimax_seconds']['direct']} s | {engine['minimax_seconds']['mofa']} s | {engine['minimax_mofa_vs_direct']}x |
+
+The MoFA engine pays for a process per node at every task (Python start-up and imports), and
+each TTS node speaks its speaker's segments one at a time, as in MoFA's flow, where the direct
+engine keeps `max_concurrency` requests in flight per provider.
+
 Not measured yet: API status throughput against `/healthz` under 64 connections, the queue on
-Redis + PostgreSQL, the direct engine against the MoFA engine, and the 200-client load test.
+Redis + PostgreSQL, and the 200-client load test.
 """
 
 
@@ -77,6 +90,7 @@ def main() -> None:
             "incremental_rerender": rendering.incremental(work),
             "assembly": assembly.run(),
             "queue_overhead": queue_overhead.run(),
+            "engines": engines.run(work),
         }
     (project_root() / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (project_root() / "docs" / "benchmarks.md").write_text(markdown(results))
