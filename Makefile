@@ -36,7 +36,7 @@ run: setup frontend-build
 services:
 	scripts/ensure-services.sh
 
-## system-packages: install the Debian packages the tests use (Chromium, a CJK font, nginx)
+## system-packages: install the Debian packages the tests and benchmarks use (Chromium, a CJK font, nginx, wrk)
 system-packages:
 	scripts/ensure-system-packages.sh
 
@@ -56,7 +56,7 @@ test-python: .venv/.synced services system-packages frontend-build
 test: setup lint typecheck test-frontend test-python
 
 ## bench: run the benchmarks; writes bench/results.json and docs/benchmarks.md
-bench: .venv/.synced services
+bench: .venv/.synced services system-packages
 	$(VENV_BIN)/python -m bench.run
 
 clean:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.settings import project_root
-from bench import assembly, engines, queue_overhead, rendering
+from bench import api_load, assembly, engines, queue_overhead, rendering
 
 
 def machine() -> dict[str, Any]:
@@ -22,7 +22,8 @@ def machine() -> dict[str, Any]:
 def markdown(results: dict[str, Any]) -> str:
     speed, incremental = results["render_speedup"], results["incremental_rerender"]
     assembled, queue = results["assembly"], results["queue_overhead"]
-    engine = results["engines"]
+    engine, api, redis_queue, load = (results["engines"], results["api_throughput"],
+                                      results["queue_overhead_redis"], results["load"])
     mark = {True: "met", False: "not met"}
     rows = "\n".join(
         f"| {s['minutes']} min | {s['wall_seconds']} s | {s['real_time_factor']}x | "
@@ -62,6 +63,22 @@ Goal (>= 150x real time, memory <= 1.2x): {mark[assembled['meets_goal']]}.
 | backend | p50 | p95 |
 |---|---|---|
 | {queue['backend']} | {queue['p50_seconds']} s | {queue['p95_seconds']} s |
+| {redis_queue['backend']} | {redis_queue['p50_seconds']} s | {redis_queue['p95_seconds']} s |
+
+## API on PostgreSQL + Redis ({api['connections']} connections, wrk, `podforge serve` in one process)
+
+| endpoint | requests/s | p50 | p99 | errors |
+|---|---|---|---|---|
+| `/healthz` | {api['healthz']['requests_per_second']} | {api['healthz']['p50_ms']} ms | {api['healthz']['p99_ms']} ms | {api['healthz']['errors']} |
+| `/api/tasks/{{id}}/status` | {api['status']['requests_per_second']} | {api['status']['p50_ms']} ms | {api['status']['p99_ms']} ms | {api['status']['errors']} |
+
+Status throughput is {api['status_vs_healthz']:.0%} of `/healthz`. Goal (>= 60%): {mark[api['meets_goal']]}.
+
+## Load: {load['clients']} clients polling status while {load['tasks']} tasks render
+
+| tasks completed | render time | requests/s | p50 | p99 | errors | goal (no errors, all completed) |
+|---|---|---|---|---|---|---|
+| {load['completed']} of {load['tasks']} | {load['render_seconds']} s | {load['requests_per_second']} | {load['p50_ms']} ms | {load['p99_ms']} ms | {load['errors']} | {mark[load['meets_goal']]} |
 
 ## Direct engine against the MoFA engine (dora dataflow per task)
 
@@ -74,9 +91,6 @@ Goal (>= 150x real time, memory <= 1.2x): {mark[assembled['meets_goal']]}.
 The MoFA engine pays for a process per node at every task (Python start-up and imports), and
 each TTS node speaks its speaker's segments one at a time, as in MoFA's flow, where the direct
 engine keeps `max_concurrency` requests in flight per provider.
-
-Not measured yet: API status throughput against `/healthz` under 64 connections, the queue on
-Redis + PostgreSQL, and the 200-client load test.
 """
 
 
@@ -91,6 +105,7 @@ def main() -> None:
             "assembly": assembly.run(),
             "queue_overhead": queue_overhead.run(),
             "engines": engines.run(work),
+            **api_load.run(),
         }
     (project_root() / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (project_root() / "docs" / "benchmarks.md").write_text(markdown(results))

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use: Chromium and a CJK font for the browser tests,
-# nginx to check the deployment's configuration. Nothing is started.
+# nginx to check the deployment's configuration; and wrk, the benchmarks' HTTP load generator.
+# Nothing is started.
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "wqy" || missing+=(fonts-wqy-microhei)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then

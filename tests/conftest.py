@@ -253,3 +253,32 @@ def s3_endpoint():  # type: ignore[no-untyped-def]
     client.create_bucket(Bucket="podforge-test")
     yield url
     server.stop()
+
+
+# The reliability and security suite's categories (docs/security.md), by test file.
+SUITE_CATEGORIES = {
+    "API fuzzing": ("tests/integration/test_api_fuzz.py",),
+    "hostile inputs": ("tests/unit/test_hostile_inputs.py", "tests/unit/test_mofa_dataflow.py"),
+    "authentication and isolation": ("tests/unit/test_accounts_api.py",
+                                     "tests/integration/test_isolation.py"),
+    "fault injection and invariants": ("tests/integration/test_faults.py",
+                                       "tests/integration/test_worker_processes.py"),
+    "dataflow engine failures": ("tests/integration/test_mofa_engine.py",),
+}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per category of the reliability and security suite, from this run's results."""
+    outcomes: dict[str, dict[str, set[str]]] = {name: {} for name in SUITE_CATEGORIES}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            for name, files in SUITE_CATEGORIES.items():
+                if nodeid.split("::")[0] in files:
+                    outcomes[name].setdefault(outcome, set()).add(nodeid)
+    if not any(outcomes.values()):
+        return  # a run of other tests
+    terminalreporter.section("reliability and security suite")
+    for name, seen in outcomes.items():
+        counts = ", ".join(f"{len(ids)} {outcome}" for outcome, ids in seen.items())
+        terminalreporter.write_line(f"{name}: {counts or 'not run'}")

@@ -93,6 +93,10 @@ class DataflowRun:
                                              "segments")
                     await self._wait_for_end()
                     return segments
+            segmenter = self.nodes[self.spec.segmenter_id]
+            if segmenter.returncode not in (None, 0):
+                raise DataflowFailed(f"script-segmenter exited with {segmenter.returncode}"
+                                     f"{self._log_tail(self.spec.segmenter_id)}")
             output = self.nodes[self.spec.output_id]
             if output.returncode is not None:  # one more look at the log, then it is a crash
                 if output_exited:
