@@ -19,7 +19,7 @@ from adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.llm.prompts import PromptLibrary
 from adapters.metrics import TtsMetrics, build_registry
 from adapters.plugin_manager import AdapterRegistry, get_plugin_manager
-from adapters.segment_cache import MemorySegmentCache, RedisSegmentCache
+from adapters.segment_cache import segment_cache_for
 from adapters.settings import Settings, load_settings, project_root
 from adapters.status_cache import MemoryStatusCache, RedisStatusCache
 from adapters.voices.library import VoiceLibrary
@@ -90,9 +90,8 @@ def make_status_cache(settings: Settings, redis: Callable[[], Redis]) -> StatusC
 
 def make_segment_cache(settings: Settings, redis: Callable[[], Redis]) -> SegmentCache:
     """Chunks kept ``[cache] ttl_seconds``, in Redis when the deployment has it."""
-    if settings.queue.type == "redis":
-        return RedisSegmentCache(redis(), ttl_seconds=settings.cache.ttl_seconds)
-    return MemorySegmentCache(ttl_seconds=settings.cache.ttl_seconds)
+    return segment_cache_for(shared=settings.queue.type == "redis", redis=redis,
+                             ttl_seconds=settings.cache.ttl_seconds)
 
 
 def heartbeat_seconds(settings: Settings) -> float:

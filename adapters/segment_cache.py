@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from ports.segment_cache import CachedSegment, SegmentCache
@@ -72,3 +73,12 @@ class RedisSegmentCache(SegmentCache):
         header = json.dumps({"rate": segment.audio.sample_rate, "task": segment.task_id})
         self.redis.set(f"{self.namespace}:{key}", header.encode() + b"\n" + segment.audio.samples,
                        ex=self.ttl)
+
+
+def segment_cache_for(*, shared: bool, redis: Callable[[], Any],
+                      ttl_seconds: int) -> SegmentCache:
+    """Chunks kept ``ttl_seconds``: in Redis when the deployment shares one (a Redis queue),
+    else in this process's memory."""
+    if shared:
+        return RedisSegmentCache(redis(), ttl_seconds=ttl_seconds)
+    return MemorySegmentCache(ttl_seconds=ttl_seconds)

@@ -131,5 +131,8 @@ def peak_memory(container: Container, tmp_path: Path, turns: int) -> int:
 
 def test_memory_does_not_grow_with_the_length_of_the_podcast(container: Container,
                                                               tmp_path: Path) -> None:
-    short, long = peak_memory(container, tmp_path, 40), peak_memory(container, tmp_path, 400)
+    # tracemalloc counts every thread's allocations: the lower of two runs leaves out what a
+    # background thread (a server, a pool) happened to allocate meanwhile.
+    short = min(peak_memory(container, tmp_path / f"a{n}", 40) for n in range(2))
+    long = min(peak_memory(container, tmp_path / f"b{n}", 400) for n in range(2))
     assert long < 1.5 * short, (short, long)

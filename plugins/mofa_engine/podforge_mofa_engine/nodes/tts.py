@@ -32,38 +32,32 @@ def main() -> int:
     # Connect first: the daemon holds every node of the flow (the dynamic ones included) until
     # all spawned nodes have connected, so the slow imports below overlap the others' start.
     node = Node()
-    from adapters.container import Container
     from adapters.voices.chunk_source import ChunkSource
+    from podforge_mofa_engine.node_voices import open_voices
     from podforge_mofa_engine.protocol import node_settings
 
-    container = Container(settings=node_settings())
-    try:
+    with open_voices(node_settings()) as voices, asyncio.Runner() as runner:
         source = ChunkSource(settings={speaker: voice_from_env()},
-                             voices=container.voice_library().by_id(),
-                             synthesizer_for=container.synthesizers(),
-                             cache=container.segment_cache(),
+                             voices=voices.library.by_id(), synthesizer_for=voices.synthesizers,
+                             cache=voices.cache,
                              scope=os.environ.get("PODFORGE_CACHE_SCOPE") or None,
                              task_id=os.environ["PODFORGE_TASK_ID"])
-        with asyncio.Runner() as runner:
-            for event in node:
-                if event["type"] != "INPUT" or event["id"] != "text":
-                    continue
-                metadata = event["metadata"]
-                chunk = Chunk(turn=int(metadata["turn"]), speaker=speaker,
-                              text=str(event["value"][0].as_py()), line=int(metadata["line"]))
-                try:
-                    audio, paid = runner.run(source.fetch(chunk))
-                except Exception as error:  # reported with its segment; the engine fails the task
-                    node.send_output("error", pa.array([str(error)]), {
-                        "segment": metadata["segment"],
-                        "message": f"line {chunk.line}: {error}"})
-                    continue
-                node.send_output("audio", pa.array(np.frombuffer(audio.samples, dtype="<i2")), {
-                    "segment": metadata["segment"], "turn": chunk.turn, "line": chunk.line,
-                    "speaker": speaker, "sample_rate": audio.sample_rate, "paid": paid,
-                    "chars": len(chunk.text)})
-    finally:
-        container.shutdown_resources()
+        for event in node:
+            if event["type"] != "INPUT" or event["id"] != "text":
+                continue
+            metadata = event["metadata"]
+            chunk = Chunk(turn=int(metadata["turn"]), speaker=speaker,
+                          text=str(event["value"][0].as_py()), line=int(metadata["line"]))
+            try:
+                audio, paid = runner.run(source.fetch(chunk))
+            except Exception as error:  # reported with its segment; the engine fails the task
+                node.send_output("error", pa.array([str(error)]), {
+                    "segment": metadata["segment"], "message": f"line {chunk.line}: {error}"})
+                continue
+            node.send_output("audio", pa.array(np.frombuffer(audio.samples, dtype="<i2")), {
+                "segment": metadata["segment"], "turn": chunk.turn, "line": chunk.line,
+                "speaker": speaker, "sample_rate": audio.sample_rate, "paid": paid,
+                "chars": len(chunk.text)})
     return 0
 
 

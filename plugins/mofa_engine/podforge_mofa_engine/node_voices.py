@@ -1,0 +1,53 @@
+"""What a TTS node speaks with, built from the settings without the whole composition root:
+a node starts for every task, so what it imports is paid for every task."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from redis import Redis
+
+from adapters.plugin_manager import AdapterRegistry, get_plugin_manager
+from adapters.segment_cache import segment_cache_for
+from adapters.settings import Settings
+from adapters.voices.library import VoiceLibrary
+from adapters.voices.providers import SynthesizerLookup
+from ports.plugins import AdapterContext
+from ports.segment_cache import SegmentCache
+
+
+@dataclass(frozen=True)
+class NodeVoices:
+    library: VoiceLibrary
+    synthesizers: SynthesizerLookup
+    cache: SegmentCache
+
+
+@contextmanager
+def open_voices(settings: Settings) -> Iterator[NodeVoices]:
+    """The voice providers as the worker configures them (MiniMax limits shared through Redis
+    in a Redis deployment), closed on exit."""
+    clients: list[Redis] = []
+
+    def redis() -> Redis:
+        if not clients:
+            clients.append(Redis.from_url(settings.redis.url))
+        return clients[0]
+
+    library = VoiceLibrary(settings.voices_path)
+    resources: dict[str, Any] = {"voices": library, "redis": redis}
+    context = AdapterContext(data_dir=settings.data_dir, env=settings.app.env,
+                             config=settings.model_dump(mode="python"), resources=resources)
+    synthesizers = SynthesizerLookup(AdapterRegistry.from_plugin_manager(get_plugin_manager()),
+                                     settings, context)
+    cache = segment_cache_for(shared=settings.queue.type == "redis", redis=redis,
+                              ttl_seconds=settings.cache.ttl_seconds)
+    try:
+        yield NodeVoices(library, synthesizers, cache)
+    finally:
+        synthesizers.close()
+        for client in clients:
+            client.close()
