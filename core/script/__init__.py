@@ -2,7 +2,13 @@
 
 from core.script.model import Chunk, ParsedScript, Problem, Severity, Turn
 from core.script.parser import parse_script
-from core.script.report import ScriptLimits, ValidationReport, rules_from_config, validate_script
+from core.script.report import (
+    ScriptLimits,
+    ValidationReport,
+    renderable_script,
+    rules_from_config,
+    validate_script,
+)
 from core.script.segmenter import SegmenterRules, segment_script
 
 __all__ = [
@@ -15,6 +21,7 @@ __all__ = [
     "Turn",
     "ValidationReport",
     "parse_script",
+    "renderable_script",
     "rules_from_config",
     "segment_script",
     "validate_script",

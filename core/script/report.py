@@ -11,6 +11,7 @@ from typing import Any
 from core.script.model import Chunk, ParsedScript, Problem, Severity, Turn
 from core.script.parser import parse_script
 from core.script.segmenter import SegmenterRules, chars_per_second, is_mostly_cjk, segment_script
+from ports.tts_engine import ScriptRejected
 
 MAX_SPEAKERS = 8
 
@@ -115,3 +116,16 @@ def rules_from_config(config: Mapping[str, Any]) -> tuple[SegmenterRules, Script
         silence_max=audio["silence_max"],
     )
     return rules, limits
+
+
+def renderable_script(content: str, rules: SegmenterRules,
+                      limits: ScriptLimits) -> ValidationReport:
+    """The report of a script an engine is about to render.
+
+    :raises ScriptRejected: the script has errors; the message names the first one's line.
+    """
+    report = validate_script(content, rules, limits)
+    if report.errors:
+        first = report.errors[0]
+        raise ScriptRejected(f"line {first.line}: {first.message}")
+    return report

@@ -21,6 +21,7 @@ from tests.helpers import sign_up
 from tests.integration.conftest import check_invariants, grant, submit, wait_all
 from tests.integration.test_direct_engine_espeak import SAMPLE_VOICES, SCRIPTS
 
+pytestmark = pytest.mark.slow  # a dora daemon per test
 MINIMAX_VOICES = {
     "mofa-style-zh.md": {"daniu": "male-qn-qingse", "yifan": "female-shaonv"},
     "trio-zh.md": {"daniu": "male-qn-qingse", "yifan": "female-shaonv",
@@ -151,7 +152,6 @@ def test_a_render_that_stops_progressing_times_out(engines: dict[str, Any],
         impatient.shutdown_resources()
 
 
-@pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_two_worker_processes_render_two_tasks_at_once_without_interference(

@@ -12,12 +12,12 @@ from adapters.audio.assembler import WavAssembler
 from adapters.audio.master import AudioOptions, finish_master, write_transcripts
 from adapters.voices.chunk_source import ChunkSource
 from adapters.voices.library import VoiceLibrary
-from core.script import ScriptLimits, SegmenterRules, validate_script
+from core.script import ScriptLimits, SegmenterRules, renderable_script
 from core.script.model import Chunk
 from core.voices import as_json, normalise_voice_config
 from ports.segment_cache import SegmentCache
 from ports.synthesizer import PcmAudio, Synthesizer
-from ports.tts_engine import AudioResult, ProgressCallback, ScriptRejected, TTSEngine
+from ports.tts_engine import AudioResult, ProgressCallback, TTSEngine
 
 SYNTHESIS_SHARE = 90  # percent of progress for synthesis; encoding takes the rest
 
@@ -46,10 +46,7 @@ class DirectEngine(TTSEngine):
     async def generate_audio(self, script: str, voice_config: Mapping[str, Any],
                              output_dir: Path, task_id: str, progress: ProgressCallback,
                              *, cache_scope: str | None = None) -> AudioResult:
-        report = validate_script(script, self.rules, self.limits)
-        if report.errors:
-            first = report.errors[0]
-            raise ScriptRejected(f"line {first.line}: {first.message}")
+        report = renderable_script(script, self.rules, self.limits)
         voices = self.voices.by_id()
         settings = normalise_voice_config(voice_config, report.speakers, voices)
         source = ChunkSource(settings=settings, voices=voices,

@@ -12,14 +12,14 @@ from typing import Any
 
 from adapters.audio.master import AudioOptions, finish_master, write_transcripts
 from adapters.voices.library import VoiceLibrary
-from core.script import ScriptLimits, SegmenterRules, validate_script
+from core.script import ScriptLimits, SegmenterRules, renderable_script
 from core.voices import as_json, normalise_voice_config
 from podforge_mofa_engine.dataflow import DataflowSpec, SpeakerNode, render_dataflow
 from podforge_mofa_engine.protocol import DATAFLOW_FILE, SCRIPT_FILE
 from podforge_mofa_engine.run import DataflowRun
 from podforge_mofa_engine.services import DoraServices
 from podforge_mofa_engine.settings import MofaSettings
-from ports.tts_engine import AudioResult, ProgressCallback, ScriptRejected, TTSEngine
+from ports.tts_engine import AudioResult, ProgressCallback, TTSEngine
 
 SYNTHESIS_SHARE = 90  # percent of progress for the dataflow; encoding takes the rest
 FLOW_DIR = "mofa"  # inside the task's work dir: script, YAML, event log, node logs
@@ -55,10 +55,7 @@ class MofaEngine(TTSEngine):
     async def generate_audio(self, script: str, voice_config: Mapping[str, Any],
                              output_dir: Path, task_id: str, progress: ProgressCallback,
                              *, cache_scope: str | None = None) -> AudioResult:
-        report = validate_script(script, self.rules, self.limits)
-        if report.errors:
-            first = report.errors[0]
-            raise ScriptRejected(f"line {first.line}: {first.message}")
+        report = renderable_script(script, self.rules, self.limits)
         # Voice ids are checked against the library before anything is rendered from them.
         voices = normalise_voice_config(voice_config, report.speakers, self.voices.by_id())
         spec = DataflowSpec(

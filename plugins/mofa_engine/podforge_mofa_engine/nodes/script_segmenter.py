@@ -14,8 +14,9 @@ from pathlib import Path
 import pyarrow as pa
 from dora import Node
 
-from core.script import rules_from_config, validate_script
+from core.script import renderable_script, rules_from_config
 from podforge_mofa_engine.protocol import SCRIPT_FILE, node_settings
+from ports.tts_engine import ScriptRejected
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,10 +29,10 @@ def main(argv: list[str] | None = None) -> int:
 
     rules, limits = rules_from_config(node_settings().model_dump())
     script = (args.work_dir / SCRIPT_FILE).read_text(encoding="utf-8")
-    report = validate_script(script, rules, limits)
-    if report.errors:
-        first = report.errors[0]
-        print(f"line {first.line}: {first.message}", file=sys.stderr)
+    try:
+        report = renderable_script(script, rules, limits)
+    except ScriptRejected as rejected:
+        print(rejected, file=sys.stderr)
         return 1
     chunks = report.segments
     tts_output = {speaker: f"text-{index}" for index, speaker in enumerate(report.speakers)}
