@@ -43,7 +43,8 @@ SELECTED_PORTS = ("engine", "storage", "queue", "payment")
 
 def open_db_engine(settings: Settings) -> Iterator[Engine]:
     """The database engine as a resource: disposed of when the container shuts down."""
-    engine = create_db_engine(settings.database_url)
+    engine = create_db_engine(settings.database_url, pool_size=settings.database.pool_size,
+                              max_overflow=settings.database.max_overflow)
     try:
         yield engine
     finally:

@@ -45,6 +45,10 @@ class AppSection(Section):
 
 class DatabaseSection(Section):
     url: str = ""  # empty: an SQLite file under [app] data_dir
+    # PostgreSQL connections kept open per process: enough for the API's request threads, so
+    # busy moments do not open and close connections.
+    pool_size: int = Field(20, ge=1, le=200)
+    max_overflow: int = Field(20, ge=0, le=200)
 
 
 class QueueSection(Section):

@@ -36,14 +36,16 @@ def _begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_db_engine(url: str, **options: Any) -> Engine:
-    """An engine for ``url``; for SQLite, creates the file's folder and turns on FK checks."""
+def create_db_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engine:
+    """An engine for ``url``; for SQLite, creates the file's folder and turns on FK checks.
+    The pool sizes apply to PostgreSQL (SQLite keeps its own pool)."""
     full_url = make_url(driver_url(url))
     if full_url.get_backend_name() == "sqlite":
         if full_url.database and full_url.database != ":memory:":
             Path(full_url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(full_url, **options)
+        engine = create_engine(full_url)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin_immediate)
         return engine
-    return create_engine(full_url, pool_pre_ping=True, **options)
+    return create_engine(full_url, pool_pre_ping=True, pool_size=pool_size,
+                         max_overflow=max_overflow)

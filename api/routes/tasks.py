@@ -108,10 +108,9 @@ def current_status(task_id: str, user_id: str, uow: UnitOfWork, cache: StatusCac
             TaskStatus.PENDING.value, TaskStatus.PROCESSING.value):
         return TaskStatusOut(task_id=task_id, status=state.status, progress=state.progress,
                              error_message=state.error_message, audio=[])
-    view = service.view_task(uow=uow, user_id=user_id, task_id=task_id)
-    return TaskStatusOut(task_id=task_id, status=view.task.status.value,
-                         progress=view.task.progress, error_message=view.task.error_message,
-                         audio=links(view.audio, user_id))
+    task, audio = service.task_status(uow=uow, user_id=user_id, task_id=task_id)
+    return TaskStatusOut(task_id=task_id, status=task.status.value, progress=task.progress,
+                         error_message=task.error_message, audio=links(audio, user_id))
 
 
 @router.get("/{task_id}/status", responses={401: {}, 404: {}})
