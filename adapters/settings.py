@@ -87,6 +87,7 @@ class SegmenterSection(Section):
 class AudioSection(Section):
     sample_rate: int = Field(32000, ge=8000, le=192000)
     mp3_bitrate: int = Field(128, ge=32, le=320)
+    mp3_quality: int = Field(7, ge=0, le=9)  # LAME's algorithm: 0 best and slowest, 9 fastest
     loudness_normalize: bool = True
     loudness_target: float = Field(-16, ge=-70, le=0)
     silence_min: float = Field(0.3, ge=0)

@@ -41,6 +41,13 @@ def _number(pattern: re.Pattern[str], text: str) -> float:
     return float("-inf") if value == "-inf" else float(value)
 
 
+def integrated(path: Path) -> float:
+    """Integrated loudness (LUFS) of an audio file: the quick scan, without true peak."""
+    report = _run(["-nostats", "-i", str(path), "-af", "ebur128=framelog=quiet",
+                   "-f", "null", "-"])
+    return _number(_INTEGRATED, report)
+
+
 def measure(path: Path) -> Loudness:
     """Integrated loudness and true peak of an audio file."""
     report = _run(["-nostats", "-i", str(path), "-af", "ebur128=peak=true:framelog=quiet",
@@ -48,26 +55,34 @@ def measure(path: Path) -> Loudness:
     return Loudness(_number(_INTEGRATED, report), _number(_PEAK, report))
 
 
-def _apply_gain(source: Path, destination: Path, gain_db: float) -> None:
+def _apply_gain(source: Path, destination: Path, gain_db: float,
+                mp3_options: list[str]) -> Loudness:
+    """One ffmpeg pass: gain and limiter, written as 16-bit WAV and as MP3, and measured."""
     limit = 10 ** (LIMIT_DBFS / 20)
-    _run(["-loglevel", "error", "-y", "-i", str(source), "-af",
-          f"volume={gain_db:.2f}dB,alimiter=limit={limit:.4f}:attack=5:release=50:"
-          "level=disabled:latency=1", "-c:a", "pcm_s16le", str(destination)])
+    graph = (f"[0:a]volume={gain_db:.2f}dB,alimiter=limit={limit:.4f}:attack=5:release=50:"
+             "level=disabled:latency=1,asplit=3[wav][mp3][scan];"
+             "[scan]ebur128=peak=true:framelog=quiet[scanned]")
+    report = _run(["-nostats", "-y", "-i", str(source), "-filter_complex", graph,
+                   "-map", "[wav]", "-c:a", "pcm_s16le", str(destination),
+                   "-map", "[mp3]", *mp3_options, "-map", "[scanned]", "-f", "null", "-"])
+    return Loudness(_number(_INTEGRATED, report), _number(_PEAK, report))
 
 
-def normalize(wav: Path, *, target_lufs: float) -> Loudness:
-    """Bring ``wav`` (in place) to ``target_lufs`` integrated with peaks limited; returns the
-    loudness it ends with. Silence is left alone. A second, smaller pass corrects what the
-    limiter took away on peaky speech."""
-    loudness = measure(wav)
+def normalize(wav: Path, mp3_options: list[str], *, target_lufs: float) -> Loudness | None:
+    """Bring ``wav`` (in place) to ``target_lufs`` integrated with peaks limited, writing the
+    MP3 (``mp3_options``, from :func:`adapters.audio.mp3.mp3_output`) in the same pass; returns
+    the loudness it ends with, or None for silence, which is left alone and not encoded.
+
+    A second, smaller pass corrects what the limiter took away on peaky speech.
+    """
+    loudness = integrated(wav)
+    if loudness <= SILENCE_LUFS:
+        return None
     scratch = wav.with_suffix(".normalizing.wav")
+    result = Loudness(loudness, float("inf"))
     for _ in range(2):
-        if loudness.integrated <= SILENCE_LUFS:
-            return loudness
-        gain = target_lufs - loudness.integrated
-        if abs(gain) <= TOLERANCE_LU and loudness.true_peak <= -1.0:
-            return loudness
-        _apply_gain(wav, scratch, gain)
+        result = _apply_gain(wav, scratch, target_lufs - result.integrated, mp3_options)
         scratch.replace(wav)
-        loudness = measure(wav)
-    return loudness
+        if abs(target_lufs - result.integrated) <= TOLERANCE_LU and result.true_peak <= -1.0:
+            break
+    return result

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.audio.loudness import normalize
-from adapters.audio.mp3 import encode_mp3
+from adapters.audio.mp3 import encode_mp3, mp3_output
 from core.script.model import Turn
 from core.transcripts import to_chapters, to_srt, to_vtt, turn_cues
 from ports.tts_engine import SegmentTiming
@@ -20,6 +20,7 @@ class AudioOptions:
 
     sample_rate: int = 32000
     mp3_bitrate: int = 128
+    mp3_quality: int = 7
     silence_min: float = 0.3
     silence_max: float = 1.2
     loudness_normalize: bool = True
@@ -31,10 +32,13 @@ class AudioOptions:
 
 
 def finish_master(wav: Path, mp3: Path, options: AudioOptions) -> None:
-    """Normalise the assembled WAV in place (when configured), then encode the MP3 from it."""
-    if options.loudness_normalize:
-        normalize(wav, target_lufs=options.loudness_target)
-    encode_mp3(wav, mp3, bitrate_kbps=options.mp3_bitrate)
+    """Normalise the assembled WAV in place (when configured) and encode the MP3 from it, in
+    one ffmpeg pass after a quick loudness scan."""
+    mp3_options = mp3_output(mp3, bitrate_kbps=options.mp3_bitrate, quality=options.mp3_quality)
+    if options.loudness_normalize and normalize(
+            wav, mp3_options, target_lufs=options.loudness_target) is not None:
+        return
+    encode_mp3(wav, mp3, bitrate_kbps=options.mp3_bitrate, quality=options.mp3_quality)
 
 
 def write_transcripts(output_dir: Path, turns: Sequence[Turn],

@@ -85,3 +85,23 @@ def test_chapters_start_at_their_turns(container: Container, tmp_path: Path) -> 
     expected = [round(turn_starts[t.index], 3) for t in turns if t.chapter]
     assert [c["startTime"] for c in chapters["chapters"]] == expected
     assert expected[0] == 0.0 and expected[1] > 20
+
+
+@pytest.mark.parametrize("normalize", [True, False])
+def test_silence_and_unnormalised_audio_are_encoded_as_they_are(tmp_path: Path,
+                                                                normalize: bool) -> None:
+    from adapters.audio.master import AudioOptions, finish_master
+
+    rate = 32000
+    tone = (0.05 * np.sin(np.arange(rate * 3) * 2 * math.pi * 220 / rate) * 32767).astype("<i2")
+    for name, samples in {"silence": np.zeros(rate * 3, dtype="<i2"), "tone": tone}.items():
+        wav, mp3 = tmp_path / f"{name}.wav", tmp_path / f"{name}.mp3"
+        soundfile.write(wav, samples, rate, subtype="PCM_16")
+        finish_master(wav, mp3, AudioOptions(loudness_normalize=normalize))
+        kept, _ = soundfile.read(wav, dtype="int16")
+        assert soundfile.info(mp3).duration == pytest.approx(3.0, abs=0.001)
+        if name == "silence" or not normalize:
+            assert np.array_equal(kept, samples)  # left alone
+        else:
+            meter = pyloudnorm.Meter(rate)
+            assert meter.integrated_loudness(kept / 32768) == pytest.approx(-16, abs=0.5)
