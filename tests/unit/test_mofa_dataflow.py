@@ -43,7 +43,8 @@ def spec_for(names: list[str], voice_id: str = "en-us-sarah", task_id: str = "ta
              scope: str = "") -> DataflowSpec:
     speakers = [SpeakerNode(name, voice_id, 1.25, -3, 0.5) for name in names]
     return DataflowSpec(task_id=task_id, node_suffix=node_suffix(task_id), speakers=speakers,
-                        python="/usr/bin/python3", queue_size=4096, cache_scope=scope)
+                        python="/usr/bin/python3", work_dir=f"/var/work/{task_id}/mofa",
+                        queue_size=4096, cache_scope=scope)
 
 
 def nodes(rendered: str) -> dict[str, dict[str, object]]:
@@ -75,6 +76,7 @@ def test_a_hostile_voice_value_or_task_id_stays_one_value(hostile: str) -> None:
     flow = nodes(render_dataflow(spec_for(["Alice"], voice_id=hostile, task_id=hostile)))
     assert flow["tts-0"]["env"]["MINIMAX_VOICE_ID"] == hostile  # type: ignore[index]
     assert flow["tts-0"]["env"]["PODFORGE_TASK_ID"] == hostile  # type: ignore[index]
+    assert flow["tts-0"]["env"]["PODFORGE_WORK_DIR"] == f"/var/work/{hostile}/mofa"  # type: ignore[index]
     suffix = node_suffix(hostile)
     assert suffix.isalnum() and f"voice-output-{suffix}" in flow
 
@@ -109,3 +111,35 @@ def test_unknown_voices_are_refused_before_any_file_or_process(tmp_path: Path) -
             "task", lambda percent: None))
     assert refused.value.speaker == "Bob"
     assert not (tmp_path / "out").exists() and not (tmp_path / "home").exists()
+
+
+class RecordingNode:
+    """Stands in for dora's Node: records what the segmenter sends."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, int]] = []
+
+    def send_output(self, output: str, value: object, metadata: dict[str, object]) -> None:
+        self.sent.append((output, int(metadata["segment"])))  # type: ignore[call-overload]
+
+
+def test_the_segmenter_keeps_a_window_and_sends_a_lost_segment_again() -> None:
+    from core.script import Chunk
+    from podforge_mofa_engine.nodes.script_segmenter import MAX_SENDS, Feeder
+
+    chunks = [Chunk(turn=n, speaker="AB"[n % 2], text=f"line {n}", line=n + 1) for n in range(4)]
+    node = RecordingNode()
+    feeder = Feeder(node, chunks, {"A": "text-0", "B": "text-1"}, in_flight=2)
+    feeder.top_up()
+    assert node.sent == [("text-0", 0), ("text-1", 1)]  # the window, each to its speaker
+    feeder.acknowledge(0)
+    feeder.acknowledge(0)  # a repeated acknowledgement changes nothing
+    assert node.sent[-1] == ("text-0", 2) and len(node.sent) == 3
+    feeder.resend_overdue(after_seconds=3600)
+    assert len(node.sent) == 3  # not overdue yet
+    for _ in range(MAX_SENDS + 2):
+        feeder.resend_overdue(after_seconds=0)
+    assert node.sent.count(("text-1", 1)) == MAX_SENDS  # the oldest, a bounded number of times
+    for segment in (1, 2, 3):
+        feeder.acknowledge(segment)
+    assert feeder.done and ("text-1", 3) in node.sent

@@ -42,6 +42,7 @@ class DataflowSpec:
     node_suffix: str  # makes the dynamic node ids unique on the daemon
     speakers: Sequence[SpeakerNode]
     python: str
+    work_dir: str  # the task's dataflow folder: segment audio is handed over there
     queue_size: int
     cache_scope: str = ""
 
@@ -86,7 +87,8 @@ def render_dataflow(spec: DataflowSpec, template: str | None = None) -> str:
     if template is None:
         template = resources.files(__package__).joinpath(TEMPLATE).read_text(encoding="utf-8")
     rendered = _environment().from_string(template).render(
-        task_id=spec.task_id, cache_scope=spec.cache_scope, speakers=spec.speakers,
+        task_id=spec.task_id, work_dir=spec.work_dir, cache_scope=spec.cache_scope,
+        speakers=spec.speakers,
         segmenter_id=spec.segmenter_id, output_id=spec.output_id, python=spec.python,
         node_args=f"-m {TTS_NODE_MODULE}", queue_size=spec.queue_size)
     try:
@@ -110,12 +112,13 @@ def expected_dataflow(spec: DataflowSpec) -> dict[str, Any]:
     segmenter = {
         "id": spec.segmenter_id, "path": "dynamic",
         "inputs": {"segment_complete": wire(f"{spec.output_id}/segment_complete")},
-        "outputs": ["plan", *(f"text-{index}" for index in range(count))],
+        "outputs": [f"text-{index}" for index in range(count)],
     }
     tts = [{
         "id": f"tts-{index}", "path": spec.python, "args": f"-m {TTS_NODE_MODULE}",
         "env": {
-            "PODFORGE_TASK_ID": spec.task_id, "PODFORGE_CACHE_SCOPE": spec.cache_scope,
+            "PODFORGE_TASK_ID": spec.task_id, "PODFORGE_WORK_DIR": spec.work_dir,
+            "PODFORGE_CACHE_SCOPE": spec.cache_scope,
             "PODFORGE_SPEAKER": speaker.speaker_id, "MINIMAX_VOICE_ID": speaker.voice_id,
             "MINIMAX_SPEED": speaker.speed, "MINIMAX_PITCH": speaker.pitch,
             "MINIMAX_VOL": speaker.vol, "RUST_BACKTRACE": "0",
@@ -123,7 +126,7 @@ def expected_dataflow(spec: DataflowSpec) -> dict[str, Any]:
         "inputs": {"text": wire(f"{spec.segmenter_id}/text-{index}")},
         "outputs": ["audio", "error"],
     } for index, speaker in enumerate(spec.speakers)]
-    output_inputs: dict[str, Any] = {"plan": wire(f"{spec.segmenter_id}/plan")}
+    output_inputs: dict[str, Any] = {}
     for index in range(count):
         output_inputs[f"audio-{index}"] = wire(f"tts-{index}/audio")
         output_inputs[f"error-{index}"] = wire(f"tts-{index}/error")

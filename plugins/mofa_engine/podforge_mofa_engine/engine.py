@@ -15,7 +15,7 @@ from adapters.voices.library import VoiceLibrary
 from core.script import ScriptLimits, SegmenterRules, renderable_script
 from core.voices import as_json, normalise_voice_config
 from podforge_mofa_engine.dataflow import DataflowSpec, SpeakerNode, render_dataflow
-from podforge_mofa_engine.protocol import DATAFLOW_FILE, SCRIPT_FILE
+from podforge_mofa_engine.protocol import DATAFLOW_FILE, SCRIPT_FILE, SEGMENTS_DIR
 from podforge_mofa_engine.run import DataflowRun
 from podforge_mofa_engine.services import DoraServices
 from podforge_mofa_engine.settings import MofaSettings
@@ -58,14 +58,15 @@ class MofaEngine(TTSEngine):
         report = renderable_script(script, self.rules, self.limits)
         # Voice ids are checked against the library before anything is rendered from them.
         voices = normalise_voice_config(voice_config, report.speakers, self.voices.by_id())
+        flow_dir = output_dir / FLOW_DIR
         spec = DataflowSpec(
             task_id=task_id, node_suffix=node_suffix(task_id), python=self.python,
+            work_dir=str(flow_dir.resolve()),
             speakers=[SpeakerNode(speaker, voices[speaker].voice_id, voices[speaker].speed,
                                   voices[speaker].pitch, voices[speaker].vol)
                       for speaker in report.speakers],
             queue_size=self.settings.queue_size, cache_scope=cache_scope or "")
-        flow_dir = output_dir / FLOW_DIR
-        flow_dir.mkdir(parents=True, exist_ok=True)
+        (flow_dir / SEGMENTS_DIR).mkdir(parents=True, exist_ok=True)
         (flow_dir / SCRIPT_FILE).write_text(script, encoding="utf-8")
         (flow_dir / DATAFLOW_FILE).write_text(render_dataflow(spec), encoding="utf-8")
         wav, mp3 = output_dir / "podcast.wav", output_dir / "podcast.mp3"

@@ -17,6 +17,14 @@ NODE_CONFIG_ENV = "PODFORGE_MOFA_NODE_CONFIG"
 SCRIPT_FILE = "script.md"
 DATAFLOW_FILE = "dataflow.yml"
 EVENTS_FILE = "events.jsonl"  # written by voice-output: ready, plan, segment, error, done
+# Segment audio goes from TTS node to voice-output as a file; the dataflow message that
+# announces it is small. dora 1.1.0 can wedge send_output on payloads of a few hundred
+# kilobytes (dora-rs/dora#2742), which a 10-second segment is.
+SEGMENTS_DIR = "segments"
+
+
+def segment_file(work_dir: Path, segment: int) -> Path:
+    return work_dir / SEGMENTS_DIR / f"{segment:06d}.pcm"
 
 
 def config_json(config: Mapping[str, Any], data_dir: Path) -> str:

@@ -68,7 +68,8 @@ class DataflowRun:
                                "--wav", str(self.wav), "--task-id", self.spec.task_id)
         await self._wait_until_ready()
         await self._start_node("script_segmenter", self.spec.segmenter_id,
-                               "--in-flight", str(self.settings.in_flight))
+                               "--in-flight", str(self.settings.in_flight),
+                               "--resend-seconds", f"{self.settings.resend_seconds:g}")
         segments: list[WrittenSegment] = []
         total: int | None = None
         output_exited = False

@@ -1,8 +1,13 @@
 """voice-output: writes every segment to the WAV in script order and acknowledges each one.
 
+Each ``audio-<n>`` input announces a segment whose samples a TTS node left as a file; its
+length is checked against the announcement before it is written.
+
 Dynamic node, started by the engine before anything else; it logs ``ready`` once connected.
-Everything the engine needs to follow the task goes to the event log: the plan, each segment
-written (with its timing), the first error, and ``done`` only when every planned segment is in.
+Everything the engine needs to follow the task goes to the event log: the plan (every segment
+carries the count), each segment written (with its timing), the first error, and ``done`` only
+when every planned segment is in. A segment sent again is written once; if it was already
+written, its acknowledgement is repeated.
 """
 
 from __future__ import annotations
@@ -17,30 +22,35 @@ from dora import Node
 
 from adapters.audio.assembler import WavAssembler
 from core.script.model import Chunk
-from podforge_mofa_engine.protocol import EVENTS_FILE, EventLog, node_settings
+from podforge_mofa_engine.protocol import EVENTS_FILE, EventLog, node_settings, segment_file
 from ports.synthesizer import PcmAudio
 
 MIN_RATE, MAX_RATE = 8000, 192000
 
 
-def decode(event: dict[str, Any]) -> tuple[PcmAudio, Chunk]:
-    """The audio and chunk one ``audio-<n>`` input carries, checked.
+def decode(event: dict[str, Any], work_dir: Path) -> tuple[PcmAudio, Chunk]:
+    """The audio and chunk one ``audio-<n>`` input announces, checked against its file.
 
-    :raises ValueError: no usable sample rate, not 16-bit PCM, or no samples.
+    :raises ValueError: no usable sample rate, no samples, or a file of another length.
     """
     metadata = event["metadata"]
+    segment = int(metadata["segment"])
     rate = metadata.get("sample_rate")
     if not isinstance(rate, int) or not MIN_RATE <= rate <= MAX_RATE:
-        raise ValueError(f"segment {metadata.get('segment')} came with sample rate {rate!r}")
-    values = event["value"]
-    if values.type != pa.int16():
-        raise ValueError(f"segment {metadata['segment']} is {values.type}, not 16-bit PCM")
-    if len(values) == 0:
-        raise ValueError(f"segment {metadata['segment']} (line {metadata['line']}) has no audio")
-    samples = values.to_numpy(zero_copy_only=False).astype("<i2", copy=False)
+        raise ValueError(f"segment {segment} came with sample rate {rate!r}")
+    samples = int(metadata["samples"])
+    if samples <= 0:
+        raise ValueError(f"segment {segment} (line {metadata['line']}) has no audio")
+    path = segment_file(work_dir, segment)
+    try:
+        pcm = path.read_bytes()
+    except OSError as missing:
+        raise ValueError(f"segment {segment}'s audio is missing: {missing}") from None
+    if len(pcm) != 2 * samples:
+        raise ValueError(f"segment {segment} has {len(pcm) // 2} samples, not {samples}")
     chunk = Chunk(turn=int(metadata["turn"]), speaker=str(metadata["speaker"]), text="",
                   line=int(metadata["line"]))
-    return PcmAudio(samples.tobytes(), rate), chunk
+    return PcmAudio(pcm, rate), chunk
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     written = 0
     failure: str | None = None
 
+    def acknowledge(segment: int) -> None:
+        node.send_output("segment_complete", pa.array([segment], type=pa.int64()),
+                         {"segment": segment})
+
     def fail(message: str) -> None:
         nonlocal failure
         if failure is None:
@@ -79,27 +93,34 @@ def main(argv: list[str] | None = None) -> int:
                 fail(f"dora reported: {event.get('error', event)}")
             elif kind != "INPUT" or failure is not None:
                 continue
-            elif input_id == "plan":
-                expected = int(event["metadata"]["segments"])
-                log.write("plan", segments=expected)
             elif input_id.startswith("error-"):
                 fail(f"tts-{input_id.removeprefix('error-')}: {event['metadata']['message']}")
             elif input_id.startswith("audio-"):
+                segment = int(event["metadata"]["segment"])
+                if expected is None:  # every segment carries the plan
+                    expected = int(event["metadata"]["segments"])
+                    log.write("plan", segments=expected)
+                if segment < written:  # sent again: its acknowledgement was lost
+                    segment_file(args.work_dir, segment).unlink(missing_ok=True)
+                    acknowledge(segment)
+                    continue
+                if segment in waiting:  # sent again while the first copy waits its turn
+                    continue
                 try:
-                    pcm, chunk = decode(event)
+                    pcm, chunk = decode(event, args.work_dir)
                 except ValueError as error:
                     fail(f"tts-{input_id.removeprefix('audio-')}: {error}")
                     continue
-                waiting[int(event["metadata"]["segment"])] = (pcm, chunk, event["metadata"])
+                waiting[segment] = (pcm, chunk, event["metadata"])
                 while written in waiting:
                     pcm, chunk, metadata = waiting.pop(written)
                     assembler.add(pcm, chunk)
+                    segment_file(args.work_dir, written).unlink(missing_ok=True)
                     timing = assembler.timings[-1]
                     log.write("segment", segment=written, start=timing.start, end=timing.end,
                               speaker=chunk.speaker, turn=chunk.turn,
                               paid=bool(metadata["paid"]), chars=int(metadata["chars"]))
-                    node.send_output("segment_complete", pa.array([written], type=pa.int64()),
-                                     {"segment": written})
+                    acknowledge(written)
                     written += 1
                 if written == expected:
                     break  # every planned segment is in: our own end, not a control event
