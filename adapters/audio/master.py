@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,17 @@ class AudioOptions:
     @classmethod
     def from_config(cls, audio: Mapping[str, Any]) -> AudioOptions:
         return cls(**{name: audio[name] for name in cls.__dataclass_fields__})
+
+
+@contextmanager
+def removed_on_failure(*paths: Path) -> Iterator[None]:
+    """A failed render leaves no partial file that could pass for a finished one."""
+    try:
+        yield
+    except BaseException:
+        for path in paths:
+            path.unlink(missing_ok=True)
+        raise
 
 
 def finish_master(wav: Path, mp3: Path, options: AudioOptions) -> None:

@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from adapters.audio.assembler import WavAssembler
-from adapters.audio.master import AudioOptions, finish_master, write_transcripts
+from adapters.audio.master import (
+    AudioOptions,
+    finish_master,
+    removed_on_failure,
+    write_transcripts,
+)
 from adapters.voices.chunk_source import ChunkSource
 from adapters.voices.library import VoiceLibrary
 from core.script import ScriptLimits, SegmenterRules, renderable_script
@@ -55,18 +60,13 @@ class DirectEngine(TTSEngine):
         output_dir.mkdir(parents=True, exist_ok=True)
         wav, mp3 = output_dir / "podcast.wav", output_dir / "podcast.mp3"
         progress(0)
-        try:
+        with removed_on_failure(wav, mp3):
             with WavAssembler(wav, sample_rate=self.audio.sample_rate, seed=task_id,
                               silence_min=self.audio.silence_min,
                               silence_max=self.audio.silence_max) as assembler:
                 paid = await self._synthesize_in_order(report.segments, source, assembler,
                                                        progress)
             await asyncio.to_thread(finish_master, wav, mp3, self.audio)
-        except BaseException:
-            # A failed render leaves no partial file that could pass for a finished one.
-            wav.unlink(missing_ok=True)
-            mp3.unlink(missing_ok=True)
-            raise
         transcripts, chapters = write_transcripts(output_dir, report.turns, assembler.timings)
         progress(100)
         return AudioResult(

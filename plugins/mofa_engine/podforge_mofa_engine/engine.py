@@ -10,7 +10,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from adapters.audio.master import AudioOptions, finish_master, write_transcripts
+from adapters.audio.master import (
+    AudioOptions,
+    finish_master,
+    removed_on_failure,
+    write_transcripts,
+)
 from adapters.voices.library import VoiceLibrary
 from core.script import ScriptLimits, SegmenterRules, renderable_script
 from core.voices import as_json, normalise_voice_config
@@ -74,18 +79,13 @@ class MofaEngine(TTSEngine):
         await asyncio.to_thread(self.services.ensure_running)
         run = DataflowRun(spec=spec, flow_dir=flow_dir, wav=wav, services=self.services,
                           settings=self.settings, python=self.python)
-        try:
+        with removed_on_failure(wav, mp3):
             try:
                 segments = await run.follow(
                     lambda done, total: progress(SYNTHESIS_SHARE * done // total))
             finally:
                 await run.clean_up()
             await asyncio.to_thread(finish_master, wav, mp3, self.audio)
-        except BaseException:
-            # A failed render leaves no partial file that could pass for a finished one.
-            wav.unlink(missing_ok=True)
-            mp3.unlink(missing_ok=True)
-            raise
         timings = [segment.timing for segment in segments]
         transcripts, chapters = write_transcripts(output_dir, report.turns, timings)
         progress(100)
