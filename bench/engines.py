@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,6 @@ RUNS = 3
 
 def timed_renders(container: Any, content: str, voices: dict[str, str], out: Path,
                   runs: int) -> list[float]:
-    import asyncio
-
     engine = container.tts_engine()
     seconds = []
     for run in range(runs):

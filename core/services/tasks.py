@@ -65,22 +65,27 @@ def submit_task(*, uow: UnitOfWork, engine: TTSEngine, engine_type: str, queue: 
 
 
 def view_task(*, uow: UnitOfWork, user_id: str, task_id: str) -> TaskView:
-    task, audio = task_status(uow=uow, user_id=user_id, task_id=task_id)
     with uow:
+        task, audio = _task_and_audio(uow, user_id, task_id)
         script = uow.scripts.get(task.script_id, user_id=user_id)
     changed = script is not None and content_hash(script.content) != task.content_hash
     return TaskView(task, audio, changed)
+
+
+def _task_and_audio(uow: UnitOfWork, user_id: str,
+                    task_id: str) -> tuple[TaskRecord, list[AudioRecord]]:
+    task = uow.tasks.get(task_id, user_id=user_id)
+    if task is None:
+        raise NotFound("no such task")
+    audio = uow.tasks.audio_for(task.id) if task.status is TaskStatus.COMPLETED else []
+    return task, audio
 
 
 def task_status(*, uow: UnitOfWork, user_id: str,
                 task_id: str) -> tuple[TaskRecord, list[AudioRecord]]:
     """A task and, once completed, its audio: what a status poll needs, in two queries."""
     with uow:
-        task = uow.tasks.get(task_id, user_id=user_id)
-        if task is None:
-            raise NotFound("no such task")
-        audio = uow.tasks.audio_for(task.id) if task.status is TaskStatus.COMPLETED else []
-    return task, audio
+        return _task_and_audio(uow, user_id, task_id)
 
 
 def list_tasks(*, uow: UnitOfWork, user_id: str, script_id: str | None,

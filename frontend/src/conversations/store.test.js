@@ -3,27 +3,12 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { TOKEN_KEY } from '../api/http.js'
+import { CONVERSATION } from '../testing/conversation.js'
 import { apiError, fakeApi } from '../testing/fakeApi.js'
 import { sseEvent, sseFeed, sseResponse } from '../testing/sse.js'
 import { useConversationStore } from './store.js'
 import { useStudioStore } from './studioStore.js'
 
-const CONVERSATION = {
-  id: 'c1',
-  title: 'Green tea',
-  topic: 'How green tea is made',
-  style: 'casual',
-  target_duration: 120,
-  speakers: ['Alice', 'Bob'],
-  language: 'en',
-  status: 'active',
-  script_id: null,
-  message_count: 0,
-  total_tokens: 0,
-  total_cost: 0,
-  created_at: '2026-01-01T10:00:00Z',
-  updated_at: '2026-01-01T10:00:00Z',
-}
 const DRAFT = '# Green tea\n\n**Alice:** Leaves first.\n**Bob:** Then heat.\n'
 const QUALITY = {
   ok: true,

@@ -7,6 +7,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import ElementPlus from 'element-plus'
 import { TOKEN_KEY } from '../api/http.js'
 import { LANG_KEY } from '../i18n/store.js'
+import { CONVERSATION } from '../testing/conversation.js'
 import { apiError, fakeApi } from '../testing/fakeApi.js'
 import { sseEvent, sseResponse } from '../testing/sse.js'
 import ConversationView from './ConversationView.vue'
@@ -36,22 +37,6 @@ async function mountAt(path) {
   return Object.assign(wrapper, { router })
 }
 
-const CONVERSATION = {
-  id: 'c1',
-  title: 'Green tea',
-  topic: 'How green tea is made',
-  style: 'casual',
-  target_duration: 120,
-  speakers: ['Alice', 'Bob'],
-  language: 'en',
-  status: 'active',
-  script_id: null,
-  message_count: 0,
-  total_tokens: 0,
-  total_cost: 0,
-  created_at: '2026-01-01T10:00:00Z',
-  updated_at: '2026-01-01T10:00:00Z',
-}
 const DRAFT = '# Green tea\n\n**Alice:** Leaves first.\n'
 const ROUND = {
   message: { id: 'm1', role: 'assistant', content: DRAFT, created_at: '2026-01-01T10:01:00Z', metadata: { tokens: 800, round: 1 } },
