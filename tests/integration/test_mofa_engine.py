@@ -87,6 +87,25 @@ def test_the_samples_render_with_minimax_voices_through_a_dataflow(
     assert not task_processes("minimax-task")
 
 
+def test_a_segment_sent_again_while_it_is_spoken_is_paid_once(
+    engines: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engines["server"].faults.latency_ms = 1500  # each request outlasts the resend delay
+    monkeypatch.setenv("PODFORGE_ENGINE__MOFA__RESEND_SECONDS", "0.2")
+    monkeypatch.setenv("PODFORGE_WORKER__INDEX", "1")  # its own daemon, beside the fixture's
+    eager = create_container(load_settings())
+    try:
+        name = "two-hosts-en.md"
+        before = engines["server"].stats.requests
+        result = render(eager, (SCRIPTS / name).read_text(), MINIMAX_VOICES[name], tmp_path,
+                        "resent-task")
+        assert engines["server"].stats.requests - before == len(result.segments)
+        assert [segment.turn for segment in result.segments] == sorted(
+            segment.turn for segment in result.segments)
+    finally:
+        eager.shutdown_resources()
+
+
 def test_a_failed_segment_fails_the_task_with_the_nodes_error(engines: dict[str, Any],
                                                                tmp_path: Path) -> None:
     server = engines["server"]

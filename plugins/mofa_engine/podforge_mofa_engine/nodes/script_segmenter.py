@@ -4,7 +4,7 @@ Dynamic node, started by the engine after voice-output is connected. It sends ea
 ``text-<speaker index>``, keeping at most ``--in-flight`` segments sent but not yet
 acknowledged by voice-output. dora 1.1.0 can lose a message now and then, so the oldest
 unacknowledged segment is sent again when nothing has been acknowledged for
-``--resend-seconds``; voice-output keeps the first copy that reaches it.
+``--resend-seconds``; the TTS node speaks it once and voice-output keeps the first copy.
 """
 
 from __future__ import annotations

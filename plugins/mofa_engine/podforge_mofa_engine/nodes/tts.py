@@ -34,41 +34,59 @@ def voice_from_env() -> VoiceSettings:
                          vol=float(os.environ["MINIMAX_VOL"]))
 
 
-async def speak(node: Any, source: ChunkSource, speaker: str, work_dir: Path,
-                event: dict[str, Any]) -> None:
-    """Synthesize one segment, hand its audio over as a file and announce it to voice-output,
-    or send its error."""
-    metadata = event["metadata"]
-    chunk = Chunk(turn=int(metadata["turn"]), speaker=speaker,
-                  text=str(event["value"][0].as_py()), line=int(metadata["line"]))
-    try:
-        audio, paid = await source.fetch(chunk)
-    except Exception as error:  # reported with its segment; the engine fails the task
-        node.send_output("error", pa.array([str(error)]), {
-            "segment": metadata["segment"], "message": f"line {chunk.line}: {error}"})
-        return
-    target = segment_file(work_dir, int(metadata["segment"]))
-    partial = target.with_suffix(".partial")
-    partial.write_bytes(audio.samples)
-    partial.replace(target)  # voice-output never sees half a file
-    samples = len(audio.samples) // 2
-    node.send_output("audio", pa.array([samples], type=pa.int64()), {
-        "segment": metadata["segment"], "segments": metadata["segments"], "turn": chunk.turn,
-        "line": chunk.line, "speaker": speaker, "sample_rate": audio.sample_rate,
-        "samples": samples,
-        "paid": paid, "chars": len(chunk.text)})
+class Speaker:
+    """One speaker's segments, each synthesized once however often the segmenter sends it."""
 
+    def __init__(self, node: Any, source: ChunkSource, speaker: str, work_dir: Path) -> None:
+        self.node, self.source, self.speaker, self.work_dir = node, source, speaker, work_dir
+        self.speaking: dict[int, asyncio.Task[None]] = {}
+        self.announced: dict[int, dict[str, Any]] = {}  # segment: its audio announcement
 
-async def speak_all(node: Any, source: ChunkSource, speaker: str, work_dir: Path) -> None:
-    speaking: set[asyncio.Task[None]] = set()
-    # The stream ends once every input is closed and drained; control events overtake queued
-    # inputs, so the loop never ends on one.
-    while (event := await node.recv_async()) is not None:
-        if event["type"] == "INPUT" and event["id"] == "text":
-            task = asyncio.create_task(speak(node, source, speaker, work_dir, event))
-            speaking.add(task)
-            task.add_done_callback(speaking.discard)
-    await asyncio.gather(*speaking)
+    def on_text(self, event: dict[str, Any]) -> None:
+        segment = int(event["metadata"]["segment"])
+        if segment in self.announced:
+            # Sent again because the announcement or its acknowledgement was lost: the file
+            # is still there (or already written), so announce it again; never pay twice.
+            self.announce(self.announced[segment])
+        elif segment not in self.speaking:  # a copy sent while the first is spoken is dropped
+            task = asyncio.create_task(self.speak(event))
+            self.speaking[segment] = task
+            task.add_done_callback(lambda _: self.speaking.pop(segment, None))
+
+    def announce(self, metadata: dict[str, Any]) -> None:
+        self.node.send_output("audio", pa.array([metadata["samples"]], type=pa.int64()),
+                              metadata)
+
+    async def speak(self, event: dict[str, Any]) -> None:
+        """Synthesize one segment, hand its audio over as a file and announce it to
+        voice-output, or send its error."""
+        metadata = event["metadata"]
+        segment = int(metadata["segment"])
+        chunk = Chunk(turn=int(metadata["turn"]), speaker=self.speaker,
+                      text=str(event["value"][0].as_py()), line=int(metadata["line"]))
+        try:
+            audio, paid = await self.source.fetch(chunk)
+        except Exception as error:  # reported with its segment; the engine fails the task
+            self.node.send_output("error", pa.array([str(error)]), {
+                "segment": segment, "message": f"line {chunk.line}: {error}"})
+            return
+        target = segment_file(self.work_dir, segment)
+        partial = target.with_suffix(".partial")
+        partial.write_bytes(audio.samples)
+        partial.replace(target)  # voice-output never sees half a file
+        self.announced[segment] = {
+            "segment": segment, "segments": metadata["segments"], "turn": chunk.turn,
+            "line": chunk.line, "speaker": self.speaker, "sample_rate": audio.sample_rate,
+            "samples": len(audio.samples) // 2, "paid": paid, "chars": len(chunk.text)}
+        self.announce(self.announced[segment])
+
+    async def run(self) -> None:
+        # The stream ends once every input is closed and drained; control events overtake
+        # queued inputs, so the loop never ends on one.
+        while (event := await self.node.recv_async()) is not None:
+            if event["type"] == "INPUT" and event["id"] == "text":
+                self.on_text(event)
+        await asyncio.gather(*self.speaking.values())
 
 
 def main() -> int:
@@ -86,7 +104,7 @@ def main() -> int:
                              cache=voices.cache,
                              scope=os.environ.get("PODFORGE_CACHE_SCOPE") or None,
                              task_id=os.environ["PODFORGE_TASK_ID"])
-        asyncio.run(speak_all(node, source, speaker, Path(os.environ["PODFORGE_WORK_DIR"])))
+        asyncio.run(Speaker(node, source, speaker, Path(os.environ["PODFORGE_WORK_DIR"])).run())
     return 0
 
 
