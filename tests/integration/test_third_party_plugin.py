@@ -37,21 +37,14 @@ def plugin_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     venv = tmp_path_factory.mktemp("plugin-venv") / "venv"
     uv = uv_binary()
-    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
-    pinned = venv.parent / "requirements.txt"
-    subprocess.run(
-        [uv, "export", "--quiet", "--frozen", "--no-hashes", "--all-packages", "--no-dev",
-         "--no-emit-workspace", "--output-file", str(pinned)],
-        check=True, cwd=ROOT, env=env,
-    )
-    python = str(venv / "bin" / "python")
-    subprocess.run([uv, "venv", "--quiet", "--python", str(ROOT / ".venv" / "bin" / "python"),
-                    str(venv)], check=True, env=env)
-    install = [uv, "pip", "install", "--quiet", "--offline", "--no-deps", "--python", python]
-    subprocess.run([*install, "-r", str(pinned)], check=True, env=env)
-    bundled = [arg for folder in sorted((ROOT / "plugins").iterdir())
-               if (folder / "pyproject.toml").is_file() for arg in ("-e", str(folder))]
-    subprocess.run([*install, "-e", str(ROOT), *bundled, str(PLUGIN)], check=True, env=env)
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_PROJECT_ENVIRONMENT": str(venv)}
+    # `uv sync` installs from the lock's own URLs, which `make setup` cached; PodForge and its
+    # bundled plugins come in as the project's workspace members.
+    subprocess.run([uv, "sync", "--quiet", "--frozen", "--offline", "--all-packages", "--no-dev",
+                    "--python", str(ROOT / ".venv" / "bin" / "python")],
+                   check=True, cwd=ROOT, env=env)
+    subprocess.run([uv, "pip", "install", "--quiet", "--offline", "--no-deps", "--python",
+                    str(venv / "bin" / "python"), str(PLUGIN)], check=True, env=env)
     return venv
 
 
