@@ -85,7 +85,7 @@ def make_login_limiter(settings: Settings, redis: Callable[[], Redis]) -> LoginL
 def make_status_cache(settings: Settings, redis: Callable[[], Redis]) -> StatusCache:
     """Shared through Redis when the deployment has it, so any API process can answer."""
     if settings.queue.type == "redis":
-        return RedisStatusCache(redis())
+        return RedisStatusCache(redis(), settings.redis.url)
     return MemoryStatusCache()
 
 

@@ -1,13 +1,18 @@
-"""Task status caches: a dict for the single-process default, Redis hashes for deployments."""
+"""Status caches: a dict for the single-process default, Redis for deployments."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import weakref
 from typing import Any
+
+from redis.asyncio import Redis as AsyncRedis
 
 from ports.status_cache import StatusCache, TaskState
 
 DAY = 24 * 3600
+ACCOUNT_SECONDS = 60  # how stale an account's status may be if a change's write was lost
 
 
 class MemoryStatusCache(StatusCache):
@@ -23,13 +28,35 @@ class MemoryStatusCache(StatusCache):
         with self._lock:
             return self._states.get(task_id)
 
+    # Accounts are not cached here: other processes (`podforge users suspend`) change them,
+    # and this dict would never hear of it.
+    def put_account(self, user_id: str, status: str, *, changed: bool) -> None:
+        pass
+
+    def account(self, user_id: str) -> str | None:
+        return None
+
 
 class RedisStatusCache(StatusCache):
-    """One hash per task, expiring a day after its last change."""
+    """One hash per task, expiring a day after its last change; one key per account, expiring
+    after ``ACCOUNT_SECONDS``."""
 
-    def __init__(self, redis: Any, namespace: str = "podforge:task-status") -> None:
+    def __init__(self, redis: Any, url: str, namespace: str = "podforge:task-status",
+                 accounts: str = "podforge:account-status") -> None:
+        """``redis`` serves the blocking calls; :meth:`poll` opens its own clients to ``url``."""
         self.redis = redis
+        self.url = url
         self.namespace = namespace
+        self.accounts = accounts
+        # poll()'s clients: an asyncio connection belongs to the event loop that opened it.
+        self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncRedis] = (
+            weakref.WeakKeyDictionary())
+
+    def _async_client(self) -> AsyncRedis:
+        loop = asyncio.get_running_loop()
+        if loop not in self._async:
+            self._async[loop] = AsyncRedis.from_url(self.url)
+        return self._async[loop]
 
     def put(self, state: TaskState) -> None:
         key = f"{self.namespace}:{state.task_id}"
@@ -41,9 +68,33 @@ class RedisStatusCache(StatusCache):
         pipe.execute()
 
     def get(self, task_id: str) -> TaskState | None:
-        values = self.redis.hgetall(f"{self.namespace}:{task_id}")
+        return self._state(task_id, self.redis.hgetall(f"{self.namespace}:{task_id}"))
+
+    @staticmethod
+    def _state(task_id: str, values: dict[bytes, bytes]) -> TaskState | None:
         if not values:
             return None
         text = {k.decode(): v.decode() for k, v in values.items()}
         return TaskState(task_id, text["user_id"], text["status"], int(text["progress"]),
                          text["error_message"] or None)
+
+    def put_account(self, user_id: str, status: str, *, changed: bool) -> None:
+        self.redis.set(f"{self.accounts}:{user_id}", status, ex=ACCOUNT_SECONDS,
+                       nx=not changed)
+
+    def account(self, user_id: str) -> str | None:
+        value = self.redis.get(f"{self.accounts}:{user_id}")
+        return value.decode() if value is not None else None
+
+    async def poll(self, task_id: str, user_id: str) -> tuple[TaskState | None, str | None]:
+        """One round trip for both keys."""
+        async with self._async_client().pipeline(transaction=False) as pipe:
+            pipe.hgetall(f"{self.namespace}:{task_id}")
+            pipe.get(f"{self.accounts}:{user_id}")
+            values, account = await pipe.execute()
+        return self._state(task_id, values), account.decode() if account is not None else None
+
+    async def aclose(self) -> None:
+        client = self._async.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.aclose()

@@ -33,6 +33,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         container.init_resources()
         settings = container.settings()
+        container.storage()  # created now: endpoints ask for it in the event loop
         # The in-process queue is reachable only from this process: its workers live here.
         workers = (InProcessWorkers.start(container, settings.worker.processes)
                    if settings.queue.type == "memory" else None)
@@ -41,6 +42,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         finally:
             if workers is not None:
                 workers.stop()
+            await container.status_cache().aclose()
             container.shutdown_resources()
 
     app = FastAPI(

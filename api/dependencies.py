@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from adapters.auth.rate_limit import LoginLimiter
 from adapters.auth.tokens import InvalidToken, JwtTokens
@@ -19,7 +21,7 @@ from core.accounts import User
 from core.billing import BillingRules
 from core.errors import NotFound
 from core.script import ScriptLimits, SegmenterRules
-from core.services.accounts import get_user, require_active
+from core.services.accounts import active_user_id, get_user, refuse_unless_active, require_active
 from ports.persistence import PasswordHasher, PaymentProvider, UnitOfWork
 from ports.queue import Queue
 from ports.status_cache import StatusCache
@@ -29,7 +31,7 @@ from ports.tts_engine import TTSEngine
 bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
 
@@ -42,50 +44,89 @@ def get_session(container: ContainerDep) -> Iterator[Session]:
         yield session
 
 
-def provided(name: str) -> Callable[[Container], Any]:
-    """A dependency returning the container's provider ``name``: one line per alias below."""
+def provided(name: str, *, in_loop: bool = False) -> Callable[[Container], Any]:
+    """A dependency returning the container's provider ``name``: one line per alias below.
+
+    ``in_loop``: the provider is cheap (or created at start-up), so it is called in the event
+    loop; async endpoints that use only such dependencies never wait for a thread.
+    """
 
     def dependency(container: ContainerDep) -> Any:
         return getattr(container, name)()
 
-    dependency.__name__ = f"get_{name}"
-    return dependency
+    async def in_loop_dependency(container: ContainerDep) -> Any:
+        return getattr(container, name)()
+
+    chosen = in_loop_dependency if in_loop else dependency
+    chosen.__name__ = f"get_{name}"
+    return chosen
 
 
-SettingsDep = Annotated[Settings, Depends(provided("settings"))]
+SettingsDep = Annotated[Settings, Depends(provided("settings", in_loop=True))]
 SessionDep = Annotated[Session, Depends(get_session)]
-StorageDep = Annotated[Storage, Depends(provided("storage"))]
+StorageDep = Annotated[Storage, Depends(provided("storage", in_loop=True))]
 QueueDep = Annotated[Queue, Depends(provided("queue"))]
 VoiceLibraryDep = Annotated[VoiceLibrary, Depends(provided("voice_library"))]
 VoicePreviewsDep = Annotated[VoicePreviews, Depends(provided("voice_previews"))]
-UnitOfWorkDep = Annotated[UnitOfWork, Depends(provided("unit_of_work"))]
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(provided("unit_of_work", in_loop=True))]
 PasswordHasherDep = Annotated[PasswordHasher, Depends(provided("password_hasher"))]
-TokensDep = Annotated[JwtTokens, Depends(provided("tokens"))]
+TokensDep = Annotated[JwtTokens, Depends(provided("tokens", in_loop=True))]
 BillingRulesDep = Annotated[BillingRules, Depends(provided("billing_rules"))]
 LoginLimiterDep = Annotated[LoginLimiter, Depends(provided("login_limiter"))]
 PaymentsDep = Annotated[PaymentProvider, Depends(provided("payments"))]
 ScriptRulesDep = Annotated[tuple[SegmenterRules, ScriptLimits], Depends(provided("script_rules"))]
 EngineDep = Annotated[TTSEngine, Depends(provided("tts_engine"))]
-StatusCacheDep = Annotated[StatusCache, Depends(provided("status_cache"))]
+StatusCacheDep = Annotated[StatusCache, Depends(provided("status_cache", in_loop=True))]
 
 
 def unauthorized(detail: str) -> HTTPException:
     return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def user_for_token(uow: UnitOfWork, tokens: JwtTokens, token: str | None) -> User:
-    """The active user a bearer token belongs to. 401 without a valid token; 403 if locked."""
+def token_subject(tokens: JwtTokens, token: str | None) -> str:
+    """The user id a bearer token was issued to. 401 without a valid token."""
     if not token:
         raise unauthorized("sign in first: send Authorization: Bearer <token>")
     try:
-        claims = tokens.decode(token)
+        return str(tokens.decode(token)["sub"])
     except InvalidToken:
         raise unauthorized("the token is invalid or has expired: sign in again") from None
+
+
+NO_ACCOUNT = "the token's account no longer exists"
+
+
+def user_for_token(uow: UnitOfWork, tokens: JwtTokens, token: str | None) -> User:
+    """The active user a bearer token belongs to. 401 without a valid token; 403 if locked."""
     try:
-        user = get_user(uow=uow, user_id=str(claims["sub"]))
+        user = get_user(uow=uow, user_id=token_subject(tokens, token))
     except NotFound:
-        raise unauthorized("the token's account no longer exists") from None
+        raise unauthorized(NO_ACCOUNT) from None
     return require_active(user)
+
+
+def active_user_id_for_token(uow: UnitOfWork, tokens: JwtTokens, cache: StatusCache,
+                             token: str | None) -> str:
+    """Like :func:`user_for_token`, for endpoints polled often: only the id, with the
+    account's status from the status cache when it has it."""
+    try:
+        return active_user_id(uow=uow, cache=cache, user_id=token_subject(tokens, token))
+    except NotFound:
+        raise unauthorized(NO_ACCOUNT) from None
+
+
+async def polling_user_id(uow: UnitOfWork, cache: StatusCache, user_id: str,
+                          known: str | None) -> str:
+    """``user_id`` if its account is active: from ``known`` (the status cache's answer) when
+    there is one, else from the database in a worker thread. 401 if the account is gone."""
+    if known is not None:
+        refuse_unless_active(known)
+        return user_id
+    try:
+        return await run_in_threadpool(
+            functools.partial(active_user_id, uow=uow, cache=cache, user_id=user_id))
+    except NotFound:
+        raise unauthorized(NO_ACCOUNT) from None
 
 
 def get_current_user(uow: UnitOfWorkDep, tokens: TokensDep,
@@ -94,15 +135,16 @@ def get_current_user(uow: UnitOfWorkDep, tokens: TokensDep,
     return user_for_token(uow, tokens, token)
 
 
-def get_stream_user(uow: UnitOfWorkDep, tokens: TokensDep,
-                    token: Annotated[str | None, Depends(bearer)],
-                    access_token: Annotated[str | None, Query()] = None) -> User:
-    """Like :func:`get_current_user`, also taking ``?access_token=``: EventSource cannot send
-    headers."""
-    return user_for_token(uow, tokens, token or access_token)
+def get_stream_user_id(uow: UnitOfWorkDep, tokens: TokensDep, cache: StatusCacheDep,
+                       token: Annotated[str | None, Depends(bearer)],
+                       access_token: Annotated[str | None, Query()] = None) -> str:
+    """Like :func:`get_polling_user_id`, also taking ``?access_token=``: EventSource cannot
+    send headers."""
+    return active_user_id_for_token(uow, tokens, cache, token or access_token)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
-StreamUser = Annotated[User, Depends(get_stream_user)]
+BearerToken = Annotated[str | None, Depends(bearer)]
+StreamUserId = Annotated[str, Depends(get_stream_user_id)]
 Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]

@@ -88,7 +88,7 @@ def suspend(
         target = find_user(uow=c.unit_of_work(), login=user)
     except DomainError as problem:
         raise fail(problem) from None
-    set_status(uow=c.unit_of_work(), user_id=target.id, status=status)
+    set_status(uow=c.unit_of_work(), cache=c.status_cache(), user_id=target.id, status=status)
     typer.echo(f"{target.username}: {status.value}")
 
 

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.audio_links import audio_out
 from api.dependencies import (
+    BearerToken,
     BillingRulesDep,
     CurrentUser,
     EngineDep,
@@ -23,9 +24,11 @@ from api.dependencies import (
     SettingsDep,
     StatusCacheDep,
     StorageDep,
-    StreamUser,
+    StreamUserId,
     TokensDep,
     UnitOfWorkDep,
+    polling_user_id,
+    token_subject,
 )
 from api.schemas import AudioOut, TaskCreated, TaskIn, TaskOut, TaskPage, TaskStatusOut
 from core.entities import AudioRecord
@@ -33,7 +36,7 @@ from core.services import tasks as service
 from core.states import TaskStatus
 from core.storage_keys import audio_key
 from ports.persistence import UnitOfWork
-from ports.status_cache import StatusCache
+from ports.status_cache import StatusCache, TaskState
 from ports.storage import ObjectNotFound
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
@@ -100,34 +103,53 @@ def get(task_id: str, user: CurrentUser, uow: UnitOfWorkDep, settings: SettingsD
     return task_out(view, Links(settings, tokens, storage))
 
 
-def current_status(task_id: str, user_id: str, uow: UnitOfWork, cache: StatusCache,
-                   links: Links) -> TaskStatusOut:
-    """From the cache while running (no database query), from the database once final."""
-    state = cache.get(task_id)
-    if state is not None and state.user_id == user_id and state.status in (
-            TaskStatus.PENDING.value, TaskStatus.PROCESSING.value):
-        return TaskStatusOut(task_id=task_id, status=state.status, progress=state.progress,
-                             error_message=state.error_message, audio=[])
+def live_status(state: TaskState | None, task_id: str, user_id: str) -> TaskStatusOut | None:
+    """The cached state of the user's task, unless it is completed: audio links come from the
+    database."""
+    if state is None or state.user_id != user_id or state.status not in (
+            TaskStatus.PENDING.value, TaskStatus.PROCESSING.value, TaskStatus.FAILED.value):
+        return None
+    return TaskStatusOut(task_id=task_id, status=state.status, progress=state.progress,
+                         error_message=state.error_message, audio=[])
+
+
+def stored_status(task_id: str, user_id: str, uow: UnitOfWork, links: Links) -> TaskStatusOut:
     task, audio = service.task_status(uow=uow, user_id=user_id, task_id=task_id)
     return TaskStatusOut(task_id=task_id, status=task.status.value, progress=task.progress,
                          error_message=task.error_message, audio=links(audio, user_id))
 
 
-@router.get("/{task_id}/status", responses={401: {}, 404: {}})
-def status(task_id: str, user: CurrentUser, uow: UnitOfWorkDep, cache: StatusCacheDep,
-           settings: SettingsDep, tokens: TokensDep, storage: StorageDep) -> TaskStatusOut:
-    """Cheap to poll (every 3 seconds is plenty)."""
-    return current_status(task_id, user.id, uow, cache, Links(settings, tokens, storage))
+def current_status(task_id: str, user_id: str, uow: UnitOfWork, cache: StatusCache,
+                   links: Links) -> TaskStatusOut:
+    """From the cache when it can (no database query), else from the database."""
+    return (live_status(cache.get(task_id), task_id, user_id)
+            or stored_status(task_id, user_id, uow, links))
+
+
+@router.get("/{task_id}/status", responses={401: {}, 403: {}, 404: {}})
+async def status(task_id: str, token: BearerToken, uow: UnitOfWorkDep, cache: StatusCacheDep,
+                 settings: SettingsDep, tokens: TokensDep, storage: StorageDep) -> TaskStatusOut:
+    """Cheap to poll (every 3 seconds is plenty): until the task completes, one round trip to
+    the status cache and no database query."""
+    user_id = token_subject(tokens, token)
+    state, account = await cache.poll(task_id, user_id)
+    await polling_user_id(uow, cache, user_id, account)
+    live = live_status(state, task_id, user_id)
+    if live is not None:
+        return live
+    stored: TaskStatusOut = await run_in_threadpool(
+        stored_status, task_id, user_id, uow, Links(settings, tokens, storage))
+    return stored
 
 
 @router.get("/{task_id}/events", responses={401: {}, 404: {}})
-async def events(task_id: str, user: StreamUser, uow: UnitOfWorkDep, cache: StatusCacheDep,
+async def events(task_id: str, user_id: StreamUserId, uow: UnitOfWorkDep, cache: StatusCacheDep,
                  settings: SettingsDep, tokens: TokensDep,
                  storage: StorageDep) -> EventSourceResponse:
     """Server-Sent Events: ``progress`` whenever it changes, then ``end`` with the final
     status. Works whichever process renders the task."""
     links = Links(settings, tokens, storage)
-    first = await run_in_threadpool(current_status, task_id, user.id, uow, cache, links)
+    first = await run_in_threadpool(current_status, task_id, user_id, uow, cache, links)
 
     async def stream() -> AsyncIterator[ServerSentEvent]:
         latest: TaskStatusOut = first
@@ -141,7 +163,7 @@ async def events(task_id: str, user: StreamUser, uow: UnitOfWorkDep, cache: Stat
                 payload: dict[str, Any] = {"status": latest.status, "progress": latest.progress}
                 yield ServerSentEvent(event="progress", data=json.dumps(payload))
             await asyncio.sleep(STREAM_POLL_SECONDS)
-            latest = await run_in_threadpool(current_status, task_id, user.id, uow, cache,
+            latest = await run_in_threadpool(current_status, task_id, user_id, uow, cache,
                                              links)
 
     return EventSourceResponse(stream(), ping=15)

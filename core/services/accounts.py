@@ -8,6 +8,7 @@ from core.errors import AccountLocked, AuthenticationFailed, Conflict, InvalidIn
 from core.states import UserStatus
 from ports.ledger import LedgerEntry
 from ports.persistence import PasswordHasher, UnitOfWork
+from ports.status_cache import StatusCache
 
 
 def register_user(*, uow: UnitOfWork, hasher: PasswordHasher, rules: BillingRules,
@@ -46,9 +47,14 @@ def authenticate(*, uow: UnitOfWork, hasher: PasswordHasher, login: str, passwor
 
 def require_active(user: User) -> User:
     """:raises AccountLocked: unless the account is active."""
-    if not user.active:
-        raise AccountLocked(f"this account is {user.status.value}")
+    refuse_unless_active(user.status.value)
     return user
+
+
+def refuse_unless_active(status: str) -> None:
+    """:raises AccountLocked: unless ``status`` is active."""
+    if status != UserStatus.ACTIVE.value:
+        raise AccountLocked(f"this account is {status}")
 
 
 def get_user(*, uow: UnitOfWork, user_id: str) -> User:
@@ -68,10 +74,24 @@ def find_user(*, uow: UnitOfWork, login: str) -> User:
     return user
 
 
-def set_status(*, uow: UnitOfWork, user_id: str, status: UserStatus) -> None:
+def set_status(*, uow: UnitOfWork, cache: StatusCache, user_id: str,
+               status: UserStatus) -> None:
+    """Suspend, ban or reactivate an account; every API process sees it at its next request."""
     with uow:
         uow.users.set_status(user_id, status)
         uow.commit()
+    cache.put_account(user_id, status.value, changed=True)
+
+
+def active_user_id(*, uow: UnitOfWork, cache: StatusCache, user_id: str) -> str:
+    """``user_id`` if the account is active, asking the cache first (for endpoints polled
+    often). :raises NotFound: no such user; :raises AccountLocked: not active."""
+    status = cache.account(user_id)
+    if status is None:
+        status = get_user(uow=uow, user_id=user_id).status.value
+        cache.put_account(user_id, status, changed=False)
+    refuse_unless_active(status)
+    return user_id
 
 
 def grant_credits(*, uow: UnitOfWork, user_id: str, amount: int, reason: str,

@@ -100,7 +100,8 @@ def test_a_suspended_user_is_locked_out(client: TestClient) -> None:
 
     user = sign_up(client, "frank")
     container = client.app.state.container  # type: ignore[attr-defined]
-    set_status(uow=container.unit_of_work(), user_id=user["id"], status=UserStatus.SUSPENDED)
+    set_status(uow=container.unit_of_work(), cache=container.status_cache(), user_id=user["id"],
+               status=UserStatus.SUSPENDED)
     assert client.get("/api/users/me", headers=user["headers"]).status_code == 403
     login = client.post("/api/auth/login", json={"username": "frank", "password": PASSWORD})
     assert login.status_code == 403 and "suspended" in login.json()["detail"]
