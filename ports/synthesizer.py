@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import abc
+import contextlib
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 
@@ -51,6 +53,12 @@ class Synthesizer(abc.ABC):
     @abc.abstractmethod
     def max_concurrency(self) -> int:
         """How many ``synthesize`` calls may run at once against this provider."""
+
+    def session(self) -> AbstractAsyncContextManager[object]:
+        """One render's use of this provider in the running event loop: a provider that keeps
+        connections reuses them for every call inside it, and closes them when the last
+        session of the loop ends. Calls outside a session still work."""
+        return contextlib.nullcontext()
 
     def identity(self) -> str:
         """What, besides voice and text, decides the audio (provider, model, rate): part of

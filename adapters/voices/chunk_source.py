@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Mapping
+from types import TracebackType
 
 from core.script.model import Chunk
 from core.voices import Voice
@@ -13,7 +15,8 @@ from ports.synthesizer import PcmAudio, SynthesisError, Synthesizer, VoiceSettin
 
 class ChunkSource:
     """One render's access to its speakers' voices (``settings``, by speaker): a semaphore
-    per provider, and the cache when scoped. Both engines fetch every chunk through it.
+    per provider, and the cache when scoped. Both engines fetch every chunk through it,
+    inside ``async with`` (each provider's session: connections reused for the render).
 
     ``fetch`` answers whether this task paid for the chunk: true when it was synthesized now,
     or by an earlier attempt of the same task (a retry does not pay twice, but pays once).
@@ -37,6 +40,17 @@ class ChunkSource:
                 synthesizer = synthesizer_for(provider)
                 self.gates[provider] = (synthesizer,
                                         asyncio.Semaphore(synthesizer.max_concurrency()))
+
+        self._sessions = contextlib.AsyncExitStack()
+
+    async def __aenter__(self) -> ChunkSource:
+        for synthesizer, _ in self.gates.values():
+            await self._sessions.enter_async_context(synthesizer.session())
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                        trace: TracebackType | None) -> None:
+        await self._sessions.aclose()
 
     @property
     def concurrency(self) -> int:

@@ -1,11 +1,15 @@
-"""MiniMax voices (T2A v2): errors read from ``base_resp``, retries with backoff, shared limits."""
+"""MiniMax voices (T2A v2): errors read from ``base_resp``, retries with backoff, shared limits,
+connections kept for a render."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
+import weakref
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -61,6 +65,34 @@ class MiniMaxSynthesizer(Synthesizer):
         self.settings = settings
         self.limits = limits
         self.transport = transport
+        # A client per event loop (httpx connections belong to the loop that opened them), with
+        # how many sessions use it.
+        self._shared: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, tuple[httpx.AsyncClient, int]] = (
+            weakref.WeakKeyDictionary())
+
+    def _client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.settings.base_url, transport=self.transport,
+                                 timeout=self.settings.timeout_seconds)
+
+    def session(self) -> contextlib.AbstractAsyncContextManager[object]:
+        """Every request of the session goes through one client: TLS handshakes once per
+        connection, not once per line."""
+        return self._shared_client()
+
+    @contextlib.asynccontextmanager
+    async def _shared_client(self) -> AsyncIterator[httpx.AsyncClient]:
+        loop = asyncio.get_running_loop()
+        client, users = self._shared.get(loop) or (self._client(), 0)
+        self._shared[loop] = (client, users + 1)
+        try:
+            yield client
+        finally:
+            client, users = self._shared.pop(loop)
+            if users > 1:
+                self._shared[loop] = (client, users - 1)
+            else:
+                await client.aclose()
 
     def max_concurrency(self) -> int:
         return self.settings.max_concurrency
@@ -80,8 +112,7 @@ class MiniMaxSynthesizer(Synthesizer):
 
     async def synthesize(self, text: str, voice: VoiceSettings) -> PcmAudio:
         problem = "no attempt was made"
-        async with httpx.AsyncClient(base_url=self.settings.base_url, transport=self.transport,
-                                     timeout=self.settings.timeout_seconds) as client:
+        async with self._shared_client() as client:
             for attempt in range(self.settings.max_attempts):
                 if attempt:
                     cap = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** attempt)

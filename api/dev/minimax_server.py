@@ -65,6 +65,7 @@ class Stats:
     peak_in_flight: int = 0
     arrivals: list[float] = field(default_factory=list)
     characters: int = 0
+    peers: list[str] = field(default_factory=list)  # client address:port, one per connection
 
     def max_per_minute(self) -> int:
         """The most requests that arrived within any 60-second span."""
@@ -136,6 +137,9 @@ class MiniMaxServer:
     async def t2a(self, request: Request) -> Response:
         self.stats.requests += 1
         self.stats.arrivals.append(time.time())
+        peer = f"{request.client.host}:{request.client.port}" if request.client else "-"
+        if peer not in self.stats.peers:
+            self.stats.peers.append(peer)
         self.stats.in_flight += 1
         self.stats.peak_in_flight = max(self.stats.peak_in_flight, self.stats.in_flight)
         try:

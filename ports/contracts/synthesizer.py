@@ -31,3 +31,14 @@ class SynthesizerContract:
 
     def test_declares_a_positive_concurrency_limit(self, synthesizer: Synthesizer) -> None:
         assert synthesizer.max_concurrency() >= 1
+
+    def test_calls_inside_nested_sessions_and_after_them_work(
+        self, synthesizer: Synthesizer, voice: VoiceSettings
+    ) -> None:
+        async def render() -> list[float]:
+            async with synthesizer.session(), synthesizer.session():  # two renders at once
+                inside = await synthesizer.synthesize(self.short_text, voice)
+            after = await synthesizer.synthesize(self.short_text, voice)
+            return [inside.duration, after.duration]
+
+        assert all(duration > 0.1 for duration in asyncio.run(render()))

@@ -113,3 +113,24 @@ def test_concurrency_and_requests_per_window_stay_within_limits(minimax_server: 
     arrivals = sorted(minimax_server.stats.arrivals)
     assert max(sum(1 for t in arrivals if start <= t < start + 1.8) for start in arrivals) <= 6
     assert time.monotonic() - started >= 2.0
+
+
+def test_a_session_reuses_its_connections(minimax_server: Any) -> None:
+    minimax_server.faults.latency_ms = 20
+    synthesizer = client(minimax_server, concurrency=2)
+
+    async def render() -> None:
+        async with synthesizer.session():
+            gate = asyncio.Semaphore(2)  # as ChunkSource bounds a provider
+
+            async def line(n: int) -> None:
+                async with gate:
+                    await synthesizer.synthesize(f"{TEXT} {n}", VOICE)
+
+            await asyncio.gather(*(line(n) for n in range(12)))
+
+    asyncio.run(render())
+    assert minimax_server.stats.requests == 12
+    assert len(minimax_server.stats.peers) <= 2
+    asyncio.run(synthesizer.synthesize(TEXT, VOICE))  # outside a session: a client of its own
+    assert len(minimax_server.stats.peers) <= 3

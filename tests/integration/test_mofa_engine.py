@@ -85,6 +85,23 @@ def test_the_samples_render_with_minimax_voices_through_a_dataflow(
     samples, rate = soundfile.read(mofa.wav_path, dtype="int16")
     assert rate == 32000 and abs(len(samples) / rate - mofa.duration) < 0.001
     assert not task_processes("minimax-task")
+    services = engines["mofa"].tts_engine().services
+    listed = asyncio.run(services.run("list", "-f", "json"))
+    assert not listed.strip(), listed  # the coordinator forgot the finished flow
+
+
+def test_each_engine_reuses_its_minimax_connections_through_a_render(
+    engines: dict[str, Any], tmp_path: Path
+) -> None:
+    server = engines["server"]
+    voices = {"Alice": "English_CalmWoman", "Bob": "English_Trustworth_Man"}
+    for name in ("direct", "mofa"):
+        requests, peers = server.stats.requests, len(server.stats.peers)
+        render(engines[name], LONG_SCRIPT, voices, tmp_path / name, f"{name}-connections")
+        assert server.stats.requests - requests == 30
+        # At most max_concurrency (8) connections per process speaking: one engine, or the
+        # two TTS nodes of the dataflow.
+        assert len(server.stats.peers) - peers <= (8 if name == "direct" else 16), name
 
 
 def test_a_segment_sent_again_while_it_is_spoken_is_paid_once(

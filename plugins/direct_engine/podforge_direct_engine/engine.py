@@ -64,8 +64,9 @@ class DirectEngine(TTSEngine):
             with WavAssembler(wav, sample_rate=self.audio.sample_rate, seed=task_id,
                               silence_min=self.audio.silence_min,
                               silence_max=self.audio.silence_max) as assembler:
-                paid = await self._synthesize_in_order(report.segments, source, assembler,
-                                                       progress)
+                async with source:
+                    paid = await self._synthesize_in_order(report.segments, source, assembler,
+                                                           progress)
             await asyncio.to_thread(finish_master, wav, mp3, self.audio)
         transcripts, chapters = write_transcripts(output_dir, report.turns, assembler.timings)
         progress(100)

@@ -204,6 +204,7 @@ class DataflowRun:
                     await node.wait()
         for log in self._logs:
             log.close()
+        await self.services.forget_finished()
 
 
 def _log_text(line: str) -> str:

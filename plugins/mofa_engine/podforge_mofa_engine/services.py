@@ -134,6 +134,14 @@ class DoraServices:
                     return str(entry.get("status"))
         return None
 
+    async def forget_finished(self) -> None:
+        """Drop finished and failed flows from the coordinator, which otherwise keeps every
+        flow it ran (and lists them all at every poll) for the life of the worker."""
+        try:
+            await self.run("clean")
+        except (DoraError, TimeoutError) as problem:  # tidying up; the task's outcome stands
+            log.warning("could not clean finished dataflows: %s", problem)
+
     async def stop(self, uuid: str, grace_seconds: float) -> None:
         """Stop the flow: STOP to every node, then SIGTERM, then SIGKILL after the grace."""
         try:

@@ -81,12 +81,13 @@ class Speaker:
         self.announce(self.announced[segment])
 
     async def run(self) -> None:
-        # The stream ends once every input is closed and drained; control events overtake
-        # queued inputs, so the loop never ends on one.
-        while (event := await self.node.recv_async()) is not None:
-            if event["type"] == "INPUT" and event["id"] == "text":
-                self.on_text(event)
-        await asyncio.gather(*self.speaking.values())
+        async with self.source:
+            # The stream ends once every input is closed and drained; control events overtake
+            # queued inputs, so the loop never ends on one.
+            while (event := await self.node.recv_async()) is not None:
+                if event["type"] == "INPUT" and event["id"] == "text":
+                    self.on_text(event)
+            await asyncio.gather(*self.speaking.values())
 
 
 def main() -> int:
