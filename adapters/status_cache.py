@@ -7,12 +7,16 @@ import threading
 import weakref
 from typing import Any
 
+from redis.asyncio import BlockingConnectionPool
 from redis.asyncio import Redis as AsyncRedis
 
 from ports.status_cache import StatusCache, TaskState
 
 DAY = 24 * 3600
 ACCOUNT_SECONDS = 60  # how stale an account's status may be if a change's write was lost
+# poll() connections per event loop: many polls wait briefly for one rather than failing.
+POLL_CONNECTIONS = 32
+POLL_WAIT_SECONDS = 10
 
 
 class MemoryStatusCache(StatusCache):
@@ -55,7 +59,8 @@ class RedisStatusCache(StatusCache):
     def _async_client(self) -> AsyncRedis:
         loop = asyncio.get_running_loop()
         if loop not in self._async:
-            self._async[loop] = AsyncRedis.from_url(self.url)
+            self._async[loop] = AsyncRedis.from_pool(BlockingConnectionPool.from_url(
+                self.url, max_connections=POLL_CONNECTIONS, timeout=POLL_WAIT_SECONDS))
         return self._async[loop]
 
     def put(self, state: TaskState) -> None:

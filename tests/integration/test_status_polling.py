@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -55,6 +56,16 @@ def test_polling_a_waiting_task_queries_no_database(deployment: dict[str, Any]) 
     assert seen == []
     other = sign_up(client)  # the cache never answers for another user's task
     assert client.get(url, headers=other["headers"]).status_code == 404
+
+
+def test_many_clients_polling_at_once_all_get_their_status(deployment: dict[str, Any]) -> None:
+    client = deployment["client"]
+    user, task_id = waiting_task(deployment)
+    url = f"/api/tasks/{task_id}/status"
+    with ThreadPoolExecutor(max_workers=200) as pool:  # more polls at once than connections
+        codes = list(pool.map(lambda _: client.get(url, headers=user["headers"]).status_code,
+                              range(600)))
+    assert codes == [200] * 600
 
 
 def test_an_account_suspended_from_the_command_line_is_refused_at_its_next_poll(
