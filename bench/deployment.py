@@ -20,11 +20,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from adapters.settings import project_root
-from bench.harness import free_port
+from bench.harness import PODFORGE, free_port
 
 PG_URL = os.environ.get("PODFORGE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("PODFORGE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-PODFORGE = project_root() / ".venv" / "bin" / "podforge"
 PASSWORD = "benchmark password"
 
 

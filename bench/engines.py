@@ -7,8 +7,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from api.dev.minimax_server import Faults, MiniMaxServer
-from bench.harness import Stopwatch, served, studio
+from bench.harness import Stopwatch, minimax_process, studio
 from bench.rendering import LATENCY_MS, LINES, VOICES, script
 
 SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / \
@@ -40,11 +39,11 @@ def run(workdir: Path) -> dict[str, Any]:
                                     workdir / f"offline-{engine}", RUNS + 1)
         offline[engine] = {"first_seconds": round(seconds[0], 2),
                            "median_seconds": round(statistics.median(seconds[1:]), 2)}
-    server = MiniMaxServer(api_keys={"bench-key"}, faults=Faults(latency_ms=LATENCY_MS))
     minimax: dict[str, Any] = {}
-    with served(server.app()) as url:
+    with minimax_process(LATENCY_MS) as server:
         for engine in ("direct", "mofa"):
-            with studio(PODFORGE_ENGINE__TYPE=engine, PODFORGE_TTS__MINIMAX__BASE_URL=url,
+            with studio(PODFORGE_ENGINE__TYPE=engine,
+                        PODFORGE_TTS__MINIMAX__BASE_URL=server.base_url,
                         PODFORGE_TTS__MINIMAX__API_KEY="bench-key",
                         PODFORGE_TTS__MINIMAX__REQUESTS_PER_MINUTE="100000") as container:
                 seconds = timed_renders(container, script(LINES), VOICES,

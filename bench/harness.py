@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-import uvicorn
+import httpx
 
 from adapters.container import Container, create_container
 from adapters.db.migrate import upgrade
 from adapters.settings import load_settings, project_root
+
+PODFORGE = project_root() / ".venv" / "bin" / "podforge"
 
 
 def free_port() -> int:
@@ -26,21 +27,43 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class RemoteMiniMax:
+    """The local MiniMax server of :func:`minimax_process`, read and steered over HTTP."""
+
+    def __init__(self, base_url: str, api_key: str) -> None:
+        self.base_url, self.api_key = base_url, api_key
+
+    def requests(self) -> int:
+        return int(httpx.get(f"{self.base_url}/_stats").json()["requests"])
+
+    def set_faults(self, **faults: float) -> None:
+        httpx.post(f"{self.base_url}/_faults", json=faults).raise_for_status()
+
+
 @contextmanager
-def served(app: Any) -> Iterator[str]:
-    """An ASGI app on a free loopback port, in a thread."""
+def minimax_process(latency_ms: float) -> Iterator[RemoteMiniMax]:
+    """`podforge dev minimax-server` in its own process, as MiniMax is: making and encoding
+    its audio never competes with the renderer being measured for the interpreter."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", timeout_graceful_shutdown=1))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
+    remote = RemoteMiniMax(f"http://127.0.0.1:{port}", "bench-key")
+    process = subprocess.Popen(
+        [str(PODFORGE), "dev", "minimax-server", "--port", str(port), "--api-key",
+         remote.api_key, "--latency-ms", str(latency_ms)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        yield f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                remote.requests()
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the local MiniMax server did not start") from None
+                time.sleep(0.1)
+        yield remote
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @contextmanager

@@ -7,8 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from api.dev.minimax_server import Faults, MiniMaxServer
-from bench.harness import Stopwatch, served, studio
+from bench.harness import Stopwatch, minimax_process, studio
 
 LATENCY_MS = 400
 TURNS = 60
@@ -37,15 +36,15 @@ def minimax_studio(base_url: str, concurrency: int) -> Any:
 def speedup(workdir: Path) -> dict[str, Any]:
     """60 turns at 400 ms a request: one at a time (MoFA's serial flow) against eight. The
     critical path is the rounds of requests plus assembly (a render with no latency)."""
-    server = MiniMaxServer(api_keys={"bench-key"}, faults=Faults(latency_ms=LATENCY_MS))
     times = {}
-    with served(server.app()) as url:
+    with minimax_process(LATENCY_MS) as server:
         for concurrency in (1, 8):
-            with minimax_studio(url, concurrency) as container, Stopwatch() as watch:
+            with minimax_studio(server.base_url, concurrency) as container, \
+                    Stopwatch() as watch:
                 render_once(container, script(LINES), workdir / f"c{concurrency}", None)
             times[concurrency] = watch.seconds
-        server.faults.latency_ms = 0
-        with minimax_studio(url, 8) as container, Stopwatch() as assembly:
+        server.set_faults(latency_ms=0)
+        with minimax_studio(server.base_url, 8) as container, Stopwatch() as assembly:
             render_once(container, script(LINES), workdir / "no-latency", None)
     critical = math.ceil(TURNS / 8) * LATENCY_MS / 1000 + assembly.seconds
     ratio = times[1] / times[8]
@@ -58,16 +57,16 @@ def speedup(workdir: Path) -> dict[str, Any]:
 
 def incremental(workdir: Path) -> dict[str, Any]:
     """Edit one single-chunk turn of 60, render again: requests and time against the first."""
-    server = MiniMaxServer(api_keys={"bench-key"}, faults=Faults(latency_ms=LATENCY_MS))
-    with served(server.app()) as url, minimax_studio(url, 8) as container:
+    with minimax_process(LATENCY_MS) as server, \
+            minimax_studio(server.base_url, 8) as container:
         with Stopwatch() as first:
             render_once(container, script(LINES), workdir / "first", "bench-user")
-        before = server.stats.requests
+        before = server.requests()
         edited = [*LINES]
         edited[30] = "Line 30: this line was rewritten, and only it is synthesized again."
         with Stopwatch() as second:
             render_once(container, script(edited), workdir / "second", "bench-user")
-        requests = server.stats.requests - before
+        requests = server.requests() - before
     share = second.seconds / first.seconds
     return {"first_seconds": round(first.seconds, 2), "first_requests": before,
             "rerender_seconds": round(second.seconds, 2), "rerender_requests": requests,
