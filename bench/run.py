@@ -63,6 +63,10 @@ Goal (>= 150x real time, memory <= 1.2x): {mark[assembled['meets_goal']]}.
 |---|---|---|---|---|---|
 | {incremental['first_seconds']} s | {incremental['first_requests']} | {incremental['rerender_seconds']} s | {incremental['rerender_requests']} | {incremental['time_share']:.1%} | {mark[incremental['meets_goal']]} |
 
+Only the edited line is synthesized again; the rest of the re-render is the finishing tail of
+the speed-up section (loudness and MP3 for the whole episode), which a changed line makes
+necessary again because the episode's gain depends on every line.
+
 ## Queue overhead (one-line script, offline voice, {queue['tasks']} tasks)
 
 | backend | p50 | p95 |
