@@ -15,6 +15,7 @@ from api.audio_links import audio_out
 from api.dependencies import (
     BearerToken,
     BillingRulesDep,
+    ContainerDep,
     CurrentUser,
     EngineDep,
     Limit,
@@ -127,18 +128,21 @@ def current_status(task_id: str, user_id: str, uow: UnitOfWork, cache: StatusCac
 
 
 @router.get("/{task_id}/status", responses={401: {}, 403: {}, 404: {}})
-async def status(task_id: str, token: BearerToken, uow: UnitOfWorkDep, cache: StatusCacheDep,
-                 settings: SettingsDep, tokens: TokensDep, storage: StorageDep) -> TaskStatusOut:
+async def status(task_id: str, token: BearerToken, container: ContainerDep) -> TaskStatusOut:
     """Cheap to poll (every 3 seconds is plenty): until the task completes, one round trip to
     the status cache and no database query."""
+    # Providers are taken from the container as needed: the usual answer needs two of them.
+    tokens, cache = container.tokens(), container.status_cache()
     user_id = token_subject(tokens, token)
     state, account = await cache.poll(task_id, user_id)
+    uow = container.unit_of_work()
     await polling_user_id(uow, cache, user_id, account)
     live = live_status(state, task_id, user_id)
     if live is not None:
         return live
+    links = Links(container.settings(), tokens, container.storage())
     stored: TaskStatusOut = await run_in_threadpool(
-        stored_status, task_id, user_id, uow, Links(settings, tokens, storage))
+        stored_status, task_id, user_id, uow, links)
     return stored
 
 
