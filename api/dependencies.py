@@ -31,7 +31,7 @@ from ports.tts_engine import TTSEngine
 bearer = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 
-async def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:  # async: no thread for an attribute
     container: Container = request.app.state.container
     return container
 
@@ -44,39 +44,31 @@ def get_session(container: ContainerDep) -> Iterator[Session]:
         yield session
 
 
-def provided(name: str, *, in_loop: bool = False) -> Callable[[Container], Any]:
-    """A dependency returning the container's provider ``name``: one line per alias below.
-
-    ``in_loop``: the provider is cheap (or created at start-up), so it is called in the event
-    loop; async endpoints that use only such dependencies never wait for a thread.
-    """
+def provided(name: str) -> Callable[[Container], Any]:
+    """A dependency returning the container's provider ``name``: one line per alias below."""
 
     def dependency(container: ContainerDep) -> Any:
         return getattr(container, name)()
 
-    async def in_loop_dependency(container: ContainerDep) -> Any:
-        return getattr(container, name)()
-
-    chosen = in_loop_dependency if in_loop else dependency
-    chosen.__name__ = f"get_{name}"
-    return chosen
+    dependency.__name__ = f"get_{name}"
+    return dependency
 
 
-SettingsDep = Annotated[Settings, Depends(provided("settings", in_loop=True))]
+SettingsDep = Annotated[Settings, Depends(provided("settings"))]
 SessionDep = Annotated[Session, Depends(get_session)]
-StorageDep = Annotated[Storage, Depends(provided("storage", in_loop=True))]
+StorageDep = Annotated[Storage, Depends(provided("storage"))]
 QueueDep = Annotated[Queue, Depends(provided("queue"))]
 VoiceLibraryDep = Annotated[VoiceLibrary, Depends(provided("voice_library"))]
 VoicePreviewsDep = Annotated[VoicePreviews, Depends(provided("voice_previews"))]
-UnitOfWorkDep = Annotated[UnitOfWork, Depends(provided("unit_of_work", in_loop=True))]
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(provided("unit_of_work"))]
 PasswordHasherDep = Annotated[PasswordHasher, Depends(provided("password_hasher"))]
-TokensDep = Annotated[JwtTokens, Depends(provided("tokens", in_loop=True))]
+TokensDep = Annotated[JwtTokens, Depends(provided("tokens"))]
 BillingRulesDep = Annotated[BillingRules, Depends(provided("billing_rules"))]
 LoginLimiterDep = Annotated[LoginLimiter, Depends(provided("login_limiter"))]
 PaymentsDep = Annotated[PaymentProvider, Depends(provided("payments"))]
 ScriptRulesDep = Annotated[tuple[SegmenterRules, ScriptLimits], Depends(provided("script_rules"))]
 EngineDep = Annotated[TTSEngine, Depends(provided("tts_engine"))]
-StatusCacheDep = Annotated[StatusCache, Depends(provided("status_cache", in_loop=True))]
+StatusCacheDep = Annotated[StatusCache, Depends(provided("status_cache"))]
 
 
 def unauthorized(detail: str) -> HTTPException:
@@ -138,8 +130,8 @@ def get_current_user(uow: UnitOfWorkDep, tokens: TokensDep,
 def get_stream_user_id(uow: UnitOfWorkDep, tokens: TokensDep, cache: StatusCacheDep,
                        token: Annotated[str | None, Depends(bearer)],
                        access_token: Annotated[str | None, Query()] = None) -> str:
-    """Like :func:`get_polling_user_id`, also taking ``?access_token=``: EventSource cannot
-    send headers."""
+    """The signed-in, active user's id (see :func:`active_user_id_for_token`), also taking
+    ``?access_token=``: EventSource cannot send headers."""
     return active_user_id_for_token(uow, tokens, cache, token or access_token)
 
 
