@@ -33,7 +33,6 @@ def create_app(container: Container | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         container.init_resources()
         settings = container.settings()
-        container.storage()  # created now: the status endpoint asks for it in the event loop
         # The in-process queue is reachable only from this process: its workers live here.
         workers = (InProcessWorkers.start(container, settings.worker.processes)
                    if settings.queue.type == "memory" else None)

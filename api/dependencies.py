@@ -21,7 +21,12 @@ from core.accounts import User
 from core.billing import BillingRules
 from core.errors import NotFound
 from core.script import ScriptLimits, SegmenterRules
-from core.services.accounts import active_user_id, get_user, refuse_unless_active, require_active
+from core.services.accounts import (
+    get_user,
+    refuse_unless_active,
+    remembered_account_status,
+    require_active,
+)
 from ports.persistence import PasswordHasher, PaymentProvider, UnitOfWork
 from ports.queue import Queue
 from ports.status_cache import StatusCache
@@ -97,28 +102,19 @@ def user_for_token(uow: UnitOfWork, tokens: JwtTokens, token: str | None) -> Use
     return require_active(user)
 
 
-def active_user_id_for_token(uow: UnitOfWork, tokens: JwtTokens, cache: StatusCache,
-                             token: str | None) -> str:
-    """Like :func:`user_for_token`, for endpoints polled often: only the id, with the
-    account's status from the status cache when it has it."""
-    try:
-        return active_user_id(uow=uow, cache=cache, user_id=token_subject(tokens, token))
-    except NotFound:
-        raise unauthorized(NO_ACCOUNT) from None
-
-
 async def polling_user_id(uow: UnitOfWork, cache: StatusCache, user_id: str,
                           known: str | None) -> str:
     """``user_id`` if its account is active: from ``known`` (the status cache's answer) when
     there is one, else from the database in a worker thread. 401 if the account is gone."""
-    if known is not None:
-        refuse_unless_active(known)
-        return user_id
-    try:
-        return await run_in_threadpool(
-            functools.partial(active_user_id, uow=uow, cache=cache, user_id=user_id))
-    except NotFound:
-        raise unauthorized(NO_ACCOUNT) from None
+    status = known
+    if status is None:
+        try:
+            status = await run_in_threadpool(functools.partial(
+                remembered_account_status, uow=uow, cache=cache, user_id=user_id))
+        except NotFound:
+            raise unauthorized(NO_ACCOUNT) from None
+    refuse_unless_active(status)
+    return user_id
 
 
 def get_current_user(uow: UnitOfWorkDep, tokens: TokensDep,
@@ -127,12 +123,13 @@ def get_current_user(uow: UnitOfWorkDep, tokens: TokensDep,
     return user_for_token(uow, tokens, token)
 
 
-def get_stream_user_id(uow: UnitOfWorkDep, tokens: TokensDep, cache: StatusCacheDep,
-                       token: Annotated[str | None, Depends(bearer)],
-                       access_token: Annotated[str | None, Query()] = None) -> str:
-    """The signed-in, active user's id (see :func:`active_user_id_for_token`), also taking
-    ``?access_token=``: EventSource cannot send headers."""
-    return active_user_id_for_token(uow, tokens, cache, token or access_token)
+async def get_stream_user_id(uow: UnitOfWorkDep, tokens: TokensDep, cache: StatusCacheDep,
+                             token: Annotated[str | None, Depends(bearer)],
+                             access_token: Annotated[str | None, Query()] = None) -> str:
+    """The signed-in, active user's id, also taking ``?access_token=``: EventSource cannot
+    send headers."""
+    return await polling_user_id(uow, cache, token_subject(tokens, token or access_token),
+                                 known=None)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from adapters.settings import project_root
-from bench.harness import PODFORGE, free_port
+from bench.harness import PODFORGE, free_port, wait_until_answering
 
 PG_URL = os.environ.get("PODFORGE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("PODFORGE_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -114,18 +114,9 @@ def deployment() -> Iterator[Deployment]:
                        capture_output=True)
         port = free_port()
         running = Deployment(f"http://127.0.0.1:{port}", env, Path(folder))
-        running.spawn("serve", "--port", str(port))
+        serve = running.spawn("serve", "--port", str(port))
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{running.base_url}/healthz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise TimeoutError("podforge serve did not answer /healthz in 30 s")
-                time.sleep(0.1)
+            wait_until_answering(f"{running.base_url}/healthz", serve, "podforge serve")
             yield running
         finally:
             for process in running.processes:

@@ -27,6 +27,21 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def wait_until_answering(url: str, process: subprocess.Popen[bytes], name: str,
+                         seconds: float = 30) -> None:
+    """Until ``url`` answers 200. :raises RuntimeError: ``process`` exited or time ran out."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(url).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not answer {url} within {seconds:g} s")
+        time.sleep(0.1)
+
+
 class RemoteMiniMax:
     """The local MiniMax server of :func:`minimax_process`, read and steered over HTTP."""
 
@@ -51,15 +66,7 @@ def minimax_process(latency_ms: float) -> Iterator[RemoteMiniMax]:
          remote.api_key, "--latency-ms", str(latency_ms)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                remote.requests()
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the local MiniMax server did not start") from None
-                time.sleep(0.1)
+        wait_until_answering(f"{remote.base_url}/_stats", process, "the local MiniMax server")
         yield remote
     finally:
         process.terminate()

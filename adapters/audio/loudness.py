@@ -41,17 +41,19 @@ def _number(pattern: re.Pattern[str], text: str) -> float:
     return float("-inf") if value == "-inf" else float(value)
 
 
+def _scan(path: Path, options: str) -> str:
+    return _run(["-nostats", "-i", str(path), "-af", f"ebur128={options}framelog=quiet",
+                 "-f", "null", "-"])
+
+
 def integrated(path: Path) -> float:
     """Integrated loudness (LUFS) of an audio file: the quick scan, without true peak."""
-    report = _run(["-nostats", "-i", str(path), "-af", "ebur128=framelog=quiet",
-                   "-f", "null", "-"])
-    return _number(_INTEGRATED, report)
+    return _number(_INTEGRATED, _scan(path, ""))
 
 
 def measure(path: Path) -> Loudness:
     """Integrated loudness and true peak of an audio file."""
-    report = _run(["-nostats", "-i", str(path), "-af", "ebur128=peak=true:framelog=quiet",
-                   "-f", "null", "-"])
+    report = _scan(path, "peak=true:")
     return Loudness(_number(_INTEGRATED, report), _number(_PEAK, report))
 
 

@@ -140,10 +140,13 @@ async def status(task_id: str, token: BearerToken, container: ContainerDep) -> T
     live = live_status(state, task_id, user_id)
     if live is not None:
         return live
-    links = Links(container.settings(), tokens, container.storage())
-    stored: TaskStatusOut = await run_in_threadpool(
-        stored_status, task_id, user_id, uow, links)
-    return stored
+
+    def stored() -> TaskStatusOut:  # in a worker thread, storage included (S3 may connect)
+        return stored_status(task_id, user_id, uow,
+                             Links(container.settings(), tokens, container.storage()))
+
+    answer: TaskStatusOut = await run_in_threadpool(stored)
+    return answer
 
 
 @router.get("/{task_id}/events", responses={401: {}, 404: {}})

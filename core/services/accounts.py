@@ -83,15 +83,12 @@ def set_status(*, uow: UnitOfWork, cache: StatusCache, user_id: str,
     cache.put_account(user_id, status.value, changed=True)
 
 
-def active_user_id(*, uow: UnitOfWork, cache: StatusCache, user_id: str) -> str:
-    """``user_id`` if the account is active, asking the cache first (for endpoints polled
-    often). :raises NotFound: no such user; :raises AccountLocked: not active."""
-    status = cache.account(user_id)
-    if status is None:
-        status = get_user(uow=uow, user_id=user_id).status.value
-        cache.put_account(user_id, status, changed=False)
-    refuse_unless_active(status)
-    return user_id
+def remembered_account_status(*, uow: UnitOfWork, cache: StatusCache, user_id: str) -> str:
+    """The account's status from the database, remembered in the status cache for the
+    endpoints polled often. :raises NotFound: no such user."""
+    status = get_user(uow=uow, user_id=user_id).status.value
+    cache.put_account(user_id, status, changed=False)
+    return status
 
 
 def grant_credits(*, uow: UnitOfWork, user_id: str, amount: int, reason: str,
