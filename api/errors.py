@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 
 from core.errors import (
     AccountLocked,
@@ -16,8 +19,10 @@ from core.errors import (
     ServiceUnavailable,
 )
 from ports.ledger import InsufficientCredits
-from ports.persistence import PaymentDeclined
+from ports.persistence import PaymentDeclined, TransactionConflict
 from ports.tts_engine import VoiceConfigError
+
+log = logging.getLogger(__name__)
 
 STATUS = {
     NotFound: 404,
@@ -53,8 +58,24 @@ def _rate_limited(_request: Request, error: Exception) -> JSONResponse:
                         headers={"Retry-After": str(error.retry_after)})
 
 
+def _busy(_request: Request, _error: Exception) -> JSONResponse:
+    return JSONResponse({"detail": "the server is busy with other changes to your account: "
+                                   "try again in a moment"},
+                        status_code=503, headers={"Retry-After": "1"})
+
+
+def _database_error(_request: Request, error: Exception) -> JSONResponse:
+    # The statement and its parameters stay in the log (which hides the parameters), never in
+    # the answer.
+    log.error("database error: %s", type(error).__name__, exc_info=error)
+    return JSONResponse({"detail": "the database is unavailable: try again in a moment"},
+                        status_code=503, headers={"Retry-After": "5"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     for kind in STATUS:
         app.add_exception_handler(kind, lambda _request, error: _detail(error))
     app.add_exception_handler(InsufficientCredits, _insufficient)
     app.add_exception_handler(RateLimited, _rate_limited)
+    app.add_exception_handler(TransactionConflict, _busy)
+    app.add_exception_handler(DBAPIError, _database_error)
