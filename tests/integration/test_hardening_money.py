@@ -229,3 +229,18 @@ def test_a_round_costing_more_than_the_balance_keeps_its_reply(studio: Any) -> N
     assert answer.json()["credits_charged"] == 1  # all that was left, never a negative balance
     assert client.get("/api/users/me", headers=user["headers"]).json()["credit_balance"] == 0
     check_invariants(container)
+
+
+def test_a_database_that_cannot_be_reached_answers_503_without_details(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PODFORGE_DATABASE__URL",
+                       "postgresql://postgres:db-password@127.0.0.1:1/nowhere")
+    container = create_container(load_settings())
+    with TestClient(create_app(container), raise_server_exceptions=False) as client:
+        answers = [client.post("/api/auth/login", json={"username": "a", "password": "b"}),
+                   client.post("/api/auth/register", json={
+                       "username": "someone", "email": "someone@example.org",
+                       "password": "a long enough password"})]
+    for answer in answers:
+        assert answer.status_code == 503 and answer.headers["Retry-After"]
+        assert "db-password" not in answer.text and "SELECT" not in answer.text
