@@ -1,4 +1,4 @@
-"""The migrations build the whole schema on PostgreSQL and SQLite, and reverts cleanly."""
+"""The migrations build the whole schema on PostgreSQL and SQLite, and revert cleanly."""
 
 from __future__ import annotations
 
