@@ -19,8 +19,9 @@ from adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.llm.prompts import PromptLibrary
 from adapters.metrics import TtsMetrics, build_registry
 from adapters.plugin_manager import AdapterRegistry, get_plugin_manager
+from adapters.resources import resource
 from adapters.segment_cache import segment_cache_for
-from adapters.settings import Settings, load_settings, project_root
+from adapters.settings import Settings, load_settings
 from adapters.status_cache import MemoryStatusCache, RedisStatusCache
 from adapters.voices.library import VoiceLibrary
 from adapters.voices.previews import VoicePreviews
@@ -203,7 +204,7 @@ class Container(containers.DeclarativeContainer):
     )
     voice_previews = providers.Singleton(VoicePreviews, voice_library, synthesizers, storage)
     llm = providers.Singleton(build_adapter, adapter_registry, "llm", settings, adapter_context)
-    prompts = providers.Singleton(PromptLibrary, providers.Object(project_root() / "prompts"))
+    prompts = providers.Singleton(PromptLibrary, providers.Object(resource("prompts")))
     status_cache = providers.Singleton(make_status_cache, settings, redis.provider)
     render_deps = providers.Singleton(
         make_render_deps, settings, unit_of_work.provider, tts_engine, storage, status_cache,

@@ -14,13 +14,10 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from adapters.resources import resource
+
 DEFAULT_JWT_SECRET = "change-me-dev-only-secret"
 CONFIG_ENV_VAR = "PODFORGE_CONFIG"
-
-
-def project_root() -> Path:
-    """The checkout (or install) the packages live in; relative config paths start here."""
-    return Path(__file__).resolve().parent.parent
 
 
 class Section(BaseModel):
@@ -202,9 +199,9 @@ class Settings(BaseSettings):
 
     @property
     def voices_path(self) -> Path:
-        """``[tts] voices_file``, relative paths against the project root."""
+        """``[tts] voices_file``; a relative path names a shipped file (``voices.yaml``)."""
         path = self.tts.voices_file
-        return path if path.is_absolute() else project_root() / path
+        return path if path.is_absolute() else resource(str(path))
 
     @property
     def database_url(self) -> str:
@@ -214,12 +211,12 @@ class Settings(BaseSettings):
 
 def config_path(explicit: Path | str | None = None) -> Path | None:
     """The TOML file to read: explicit, else ``$PODFORGE_CONFIG``, else ``./config.toml``,
-    else the checkout's ``config.toml``; None when there is none (defaults apply)."""
+    else the shipped ``config.toml``; None when there is none (defaults apply)."""
     if explicit is not None:
         return Path(explicit)
     if os.environ.get(CONFIG_ENV_VAR):
         return Path(os.environ[CONFIG_ENV_VAR])
-    for candidate in (Path.cwd() / "config.toml", project_root() / "config.toml"):
+    for candidate in (Path.cwd() / "config.toml", resource("config.toml")):
         if candidate.is_file():
             return candidate
     return None

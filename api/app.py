@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from adapters.container import Container, create_container
-from adapters.settings import project_root
+from adapters.resources import resource
 from api.errors import install_error_handlers
 from api.frontend import mount_frontend
 from api.routes import (
@@ -61,5 +61,5 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(conversations.router)
     app.include_router(templates.router)
     app.include_router(voices.router)
-    mount_frontend(app, project_root() / "frontend" / "dist")
+    mount_frontend(app, resource("frontend/dist"))
     return app
