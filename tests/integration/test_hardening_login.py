@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -135,13 +136,18 @@ class CountingHasher(Argon2PasswordHasher):
     def __init__(self) -> None:
         super().__init__()
         self.runs = 0
+        self._lock = threading.Lock()
+
+    def _count(self) -> None:
+        with self._lock:
+            self.runs += 1
 
     def hash(self, password: str) -> str:
-        self.runs += 1
+        self._count()
         return super().hash(password)
 
     def verify(self, password_hash: str, password: str) -> bool:
-        self.runs += 1
+        self._count()
         return super().verify(password_hash, password)
 
 
