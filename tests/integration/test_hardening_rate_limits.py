@@ -124,6 +124,7 @@ def test_task_submission_is_limited_per_user(apps: Apps) -> None:
 
 def test_a_sign_up_grant_of_zero_gives_nothing_and_the_account_works(apps: Apps) -> None:
     [client] = apps(PODFORGE_BILLING__SIGNUP_CREDITS="0")
+    assert client.get("/api/credits/signup-bonus").json() == {"credits": 0}
     user = sign_up(client, "frugal")
     assert user["credit_balance"] == 0
     history = client.get("/api/credits/transactions", headers=user["headers"]).json()
