@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from limits import RateLimitItem, parse_many
+from limits.errors import StorageError
 from limits.storage import RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 from redis import Redis
 
-from core.errors import RateLimited
+from core.errors import RateLimited, ServiceUnavailable
 from ports.rate_limits import RateLimits
 
 KEY_PREFIX = "podforge:limits"
@@ -19,7 +21,18 @@ KEY_PREFIX = "podforge:limits"
 
 def redis_storage(redis: Redis) -> RedisStorage:
     """Shares the app's Redis connections; keys start with ``podforge:limits``."""
-    return RedisStorage("redis://", connection_pool=redis.connection_pool, key_prefix=KEY_PREFIX)
+    return RedisStorage("redis://", connection_pool=redis.connection_pool, key_prefix=KEY_PREFIX,
+                        wrap_exceptions=True)
+
+
+@contextlib.contextmanager
+def store_reachable() -> Iterator[None]:
+    """A limit that cannot be checked refuses the request (503), never lets it through."""
+    try:
+        yield
+    except StorageError:
+        raise ServiceUnavailable("the rate limit store (Redis) is unreachable: try again "
+                                 "shortly") from None
 
 
 class LimitsRateLimits(RateLimits):
@@ -30,15 +43,17 @@ class LimitsRateLimits(RateLimits):
         self._items = {name: parse_many(text) for name, text in table.items()}
 
     def hit(self, name: str, *keys: str) -> None:
-        for item in self._items[name]:
-            if not self._window.hit(item, name, *keys):
-                wait = self._retry_after(item, name, *keys)
-                raise RateLimited(f"rate limit [limits] {name} reached ({item}): try again "
-                                  f"in {wait} s", retry_after=wait)
+        with store_reachable():
+            for item in self._items[name]:
+                if not self._window.hit(item, name, *keys):
+                    wait = self._retry_after(item, name, *keys)
+                    raise RateLimited(f"rate limit [limits] {name} reached ({item}): try "
+                                      f"again in {wait} s", retry_after=wait)
 
     def clear(self, name: str, *keys: str) -> None:
-        for item in self._items[name]:
-            self._window.clear(item, name, *keys)
+        with store_reachable():
+            for item in self._items[name]:
+                self._window.clear(item, name, *keys)
 
     def _retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
         """Whole seconds until the oldest counted request leaves the window (at least 1)."""

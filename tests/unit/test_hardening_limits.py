@@ -10,12 +10,15 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from redis import Redis
 
+from adapters.auth.rate_limit import LimitsRateLimits, redis_storage
 from adapters.container import create_container
 from adapters.db.migrate import upgrade
 from adapters.resources import project_root
 from adapters.settings import load_settings
 from api.app import create_app
+from core.errors import ServiceUnavailable
 from tests.helpers import sign_up
 
 SCRIPT = "**Alice:** Hello there.\n**Bob:** Hello back.\n"
@@ -104,3 +107,10 @@ def test_the_shipped_limits_trust_no_proxy_and_parse() -> None:
     shipped = load_settings(project_root() / "config.toml")
     assert shipped.http.trusted_proxies == []
     assert shipped.limits.model_dump(by_alias=True)["signup"] == "5/hour"
+
+
+def test_a_limit_that_cannot_be_checked_refuses_with_503_not_500() -> None:
+    unreachable = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
+    limits = LimitsRateLimits(redis_storage(unreachable), {"signup": "5/hour"})
+    with pytest.raises(ServiceUnavailable, match="Redis"):
+        limits.hit("signup", "203.0.113.7")
