@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from core.accounts import MIN_PASSWORD_LENGTH, User
 from core.billing import BillingRules
 from core.errors import AccountLocked, AuthenticationFailed, Conflict, InvalidInput, NotFound
@@ -50,7 +52,7 @@ def authenticate(*, uow: UnitOfWork, hasher: PasswordHasher, limits: RateLimits,
     limits.hit("login_address", address)
     with uow:
         user = uow.users.get_by_login(login)
-    account = user.id if user is not None else login.lower()
+    account = user.id if user is not None else unknown_account(login)
     limits.hit("login_account", account)
     limits.hit("login", account, address)
     if user is None:
@@ -61,6 +63,12 @@ def authenticate(*, uow: UnitOfWork, hasher: PasswordHasher, limits: RateLimits,
     limits.clear("login", account, address)
     require_active(user)
     return user
+
+
+def unknown_account(login: str) -> str:
+    """What attempts on a login no account has are counted under: fixed-length, and no email
+    address kept in the limit store."""
+    return "unknown:" + hashlib.sha256(login.lower().encode()).hexdigest()
 
 
 def require_active(user: User) -> User:
