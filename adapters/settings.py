@@ -176,7 +176,7 @@ class LimitsSection(Section):
     login_address: RateLimit = "60/minute"      # per address, whatever the account
     validate_: RateLimit = Field("60/minute", alias="validate")  # per user
     ai_round: RateLimit = "20/minute"           # per user
-    upload: RateLimit = "30/minute"             # per user: scripts created or uploaded
+    upload: RateLimit = "60/minute"             # per user: scripts created or uploaded
     preview: RateLimit = "60/minute"            # per address
     task_submit: RateLimit = "60/minute"        # per user
 
