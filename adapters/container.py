@@ -6,12 +6,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from dependency_injector import containers, providers
+from limits.storage import MemoryStorage
 from redis import Redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from adapters.auth.passwords import Argon2PasswordHasher
-from adapters.auth.rate_limit import LoginLimiter, MemoryFailureCounter, RedisFailureCounter
+from adapters.auth.rate_limit import LimitsRateLimits, redis_storage
 from adapters.auth.tokens import JwtTokens
 from adapters.db.engine import create_db_engine
 from adapters.db.ledger import SqlAlchemyLedger
@@ -32,6 +33,7 @@ from core.services.rendering import RenderDeps
 from ports.persistence import UnitOfWork
 from ports.plugins import PORTS, AdapterContext
 from ports.queue import Queue
+from ports.rate_limits import RateLimits
 from ports.segment_cache import SegmentCache
 from ports.status_cache import StatusCache
 from ports.storage import Storage
@@ -76,11 +78,13 @@ def make_billing_rules(settings: Settings) -> BillingRules:
     return BillingRules(**settings.billing.model_dump(include=fields))
 
 
-def make_login_limiter(settings: Settings, redis: Callable[[], Redis]) -> LoginLimiter:
-    """Failed logins are counted in Redis when the deployment has it (a Redis queue)."""
+def make_rate_limits(settings: Settings, redis: Callable[[], Redis]) -> RateLimits:
+    """``[limits]``, counted in Redis when the deployment has it (a Redis queue), so every API
+    process shares them."""
+    table = settings.limits.model_dump(by_alias=True)
     if settings.queue.type == "redis":
-        return LoginLimiter(RedisFailureCounter(redis()))
-    return LoginLimiter(MemoryFailureCounter())
+        return LimitsRateLimits(redis_storage(redis()), table)
+    return LimitsRateLimits(MemoryStorage(), table)
 
 
 def make_status_cache(settings: Settings, redis: Callable[[], Redis]) -> StatusCache:
@@ -183,7 +187,7 @@ class Container(containers.DeclarativeContainer):
     )
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(make_jwt_tokens, settings)
-    login_limiter = providers.Singleton(make_login_limiter, settings, redis.provider)
+    rate_limits = providers.Singleton(make_rate_limits, settings, redis.provider)
     payments = providers.Singleton(
         build_adapter, adapter_registry, "payment", settings, adapter_context
     )

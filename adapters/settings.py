@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from limits import parse_many
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -142,6 +152,41 @@ class AuthSection(Section):
     download_token_minutes: int = Field(60, gt=0)
 
 
+def _rate_limit(text: str) -> str:
+    """Accepts the ``limits`` library's notation: "5/hour", "10 per 15 minutes", "5/hour;20/day"."""
+    if not all(item.amount > 0 for item in parse_many(text)):
+        raise ValueError("a rate limit must allow at least one request")
+    return text
+
+
+def _network(text: str) -> str:
+    ipaddress.ip_network(text, strict=False)
+    return text
+
+
+RateLimit = Annotated[str, AfterValidator(_rate_limit)]
+
+
+class LimitsSection(Section):
+    """Requests allowed per client address or per user; 429 with Retry-After beyond them."""
+
+    signup: RateLimit = "5/hour"                # per address
+    login: RateLimit = "10/15 minutes"          # per account and address
+    login_account: RateLimit = "100/hour"       # per account, from every address together
+    login_address: RateLimit = "60/minute"      # per address, whatever the account
+    validate_: RateLimit = Field("60/minute", alias="validate")  # per user
+    ai_round: RateLimit = "20/minute"           # per user
+    upload: RateLimit = "60/minute"             # per user: scripts created or uploaded
+    preview: RateLimit = "60/minute"            # per address
+    task_submit: RateLimit = "60/minute"        # per user
+
+
+class HttpSection(Section):
+    # Addresses or networks of reverse proxies whose X-Forwarded-For names the client; none
+    # by default, so a client cannot choose the address its limits are counted under.
+    trusted_proxies: list[Annotated[str, AfterValidator(_network)]] = []
+
+
 class Settings(BaseSettings):
     """Everything configurable. Read with :func:`load_settings`, never at import time."""
 
@@ -166,6 +211,8 @@ class Settings(BaseSettings):
     worker: WorkerSection = WorkerSection()
     cache: CacheSection = CacheSection()
     auth: AuthSection = AuthSection()
+    limits: LimitsSection = LimitsSection()
+    http: HttpSection = HttpSection()
 
     @classmethod
     def settings_customise_sources(

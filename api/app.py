@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from adapters.container import Container, create_container
 from adapters.resources import resource
@@ -51,6 +52,11 @@ def create_app(container: Container | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.container = container
+    trusted_proxies = container.settings().http.trusted_proxies
+    if trusted_proxies:
+        # Only these peers may name the client in X-Forwarded-For; `podforge serve` turns
+        # uvicorn's own handling off, which would believe 127.0.0.1.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted_proxies)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(auth.router)

@@ -297,6 +297,11 @@ class PasswordHasher(abc.ABC):
     def verify(self, password_hash: str, password: str) -> bool:
         """Whether ``password`` matches."""
 
+    @abc.abstractmethod
+    def verify_for_nobody(self, password: str) -> None:
+        """Do the work of one ``verify`` for a login that matches no account, so the answer
+        takes as long as for an account that exists."""
+
 
 class PaymentDeclined(Exception):
     """The payment provider refused; nothing was charged."""

@@ -21,6 +21,7 @@ from api.dependencies import (
     Offset,
     ScriptRulesDep,
     UnitOfWorkDep,
+    limited_per_user,
 )
 from api.routes.scripts import script_out
 from api.schemas import (
@@ -91,7 +92,8 @@ def create(body: ConversationIn, user: CurrentUser, uow: UnitOfWorkDep,
     return conversation_out(conversation)
 
 
-@router.post("/{conversation_id}/messages", response_model=None, responses=ERRORS)
+@router.post("/{conversation_id}/messages", response_model=None,
+             responses={**ERRORS, 429: {}}, dependencies=[limited_per_user("ai_round")])
 async def message(conversation_id: str, body: MessageIn, user: CurrentUser,
                   uow: UnitOfWorkDep, container: ContainerDep, billing: BillingRulesDep,
                   script_rules: ScriptRulesDep,

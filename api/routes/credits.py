@@ -12,10 +12,17 @@ from api.dependencies import (
     PaymentsDep,
     UnitOfWorkDep,
 )
-from api.schemas import PurchaseIn, TransactionOut, TransactionPage
+from api.schemas import PurchaseIn, SignupBonusOut, TransactionOut, TransactionPage
 from core.services.credits import list_transactions, purchase_credits
 
 router = APIRouter(prefix="/api/credits", tags=["credits"])
+
+
+@router.get("/signup-bonus")
+def signup_bonus(rules: BillingRulesDep) -> SignupBonusOut:
+    """The credits a new account starts with (``[billing] signup_credits``), for the sign-up
+    page; no sign-in needed."""
+    return SignupBonusOut(credits=rules.signup_credits)
 
 
 @router.get("/transactions", responses={401: {}})

@@ -6,7 +6,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from api.dependencies import CurrentUser, Limit, Offset, ScriptRulesDep, UnitOfWorkDep
+from api.dependencies import (
+    CurrentUser,
+    Limit,
+    Offset,
+    ScriptRulesDep,
+    UnitOfWorkDep,
+    limited_per_user,
+)
 from api.schemas import (
     ContentIn,
     ProblemOut,
@@ -35,7 +42,8 @@ def script_out(script: ScriptRecord, limits: ScriptLimits) -> ScriptOut:
         conversation_id=script.conversation_id, created_at=script.created_at)
 
 
-@router.post("/validate", responses={401: {}})
+@router.post("/validate", responses={401: {}, 429: {}},
+             dependencies=[limited_per_user("validate")])
 def validate(body: ContentIn, user: CurrentUser, script_rules: ScriptRulesDep) -> ValidationOut:
     """Parse and estimate a draft; problems come back with their lines, errors included."""
     report = validate_script(body.content, *script_rules)
@@ -49,7 +57,8 @@ def validate(body: ContentIn, user: CurrentUser, script_rules: ScriptRulesDep) -
                   for p in report.problems])
 
 
-@router.post("", status_code=201, responses=ERRORS)
+@router.post("", status_code=201, responses={**ERRORS, 429: {}},
+             dependencies=[limited_per_user("upload")])
 def create(body: ScriptIn, user: CurrentUser, uow: UnitOfWorkDep,
            script_rules: ScriptRulesDep) -> ScriptOut:
     """Store a script (free); one with errors is a 422 naming the line."""
@@ -59,7 +68,8 @@ def create(body: ScriptIn, user: CurrentUser, uow: UnitOfWorkDep,
     return script_out(script, limits)
 
 
-@router.post("/upload", status_code=201, responses=ERRORS)
+@router.post("/upload", status_code=201, responses={**ERRORS, 429: {}},
+             dependencies=[limited_per_user("upload")])
 async def upload(file: Annotated[UploadFile, File(description=".md or .txt, UTF-8")],
                  user: CurrentUser, uow: UnitOfWorkDep, script_rules: ScriptRulesDep,
                  title: Annotated[str | None, Form(max_length=200)] = None) -> ScriptOut:
