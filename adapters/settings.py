@@ -14,6 +14,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from adapters.secret_strength import weakness
+
 DEFAULT_JWT_SECRET = "change-me-dev-only-secret"
 CONFIG_ENV_VAR = "PODFORGE_CONFIG"
 
@@ -185,15 +187,19 @@ class Settings(BaseSettings):
         return tuple(sources)
 
     @model_validator(mode="after")
-    def _no_default_secret_outside_dev(self) -> Settings:
-        if self.app.env != "dev" and (
-            self.auth.jwt_secret.get_secret_value() == DEFAULT_JWT_SECRET
-        ):
-            raise ValueError(
-                f"[auth] jwt_secret still has its default value, which is only allowed with "
-                f"[app] env = \"dev\" (env is {self.app.env!r}): set PODFORGE_AUTH__JWT_SECRET"
-            )
-        return self
+    def _strong_secret_outside_dev(self) -> Settings:
+        if self.app.env == "dev":
+            return self
+        problem = weakness(self.auth.jwt_secret.get_secret_value())
+        if problem is None:
+            return self
+        default = (" (its default value, allowed only with [app] env = \"dev\")"
+                   if self.auth.jwt_secret.get_secret_value() == DEFAULT_JWT_SECRET else "")
+        raise ValueError(
+            f"[auth] jwt_secret is refused with env {self.app.env!r}{default}: {problem}. "
+            f"Generate one with `python -c \"import secrets; print(secrets.token_urlsafe(48))\"` "
+            f"or `openssl rand -base64 48` and set PODFORGE_AUTH__JWT_SECRET"
+        )
 
     @property
     def data_dir(self) -> Path:
