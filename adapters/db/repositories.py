@@ -5,15 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from adapters.db import models
 from adapters.db.ledger import as_uuid, to_entry
 from core.accounts import User
 from core.entities import ScriptRecord
+from core.errors import Conflict
 from core.states import ScriptSource, UserStatus
 from ports.ledger import LedgerEntry, TransactionType
 from ports.persistence import ScriptRepository, TransactionRepository, UserRepository
+
+
+def taken_field(clash: IntegrityError) -> str:
+    """The unique column a failed user insert collided on, from the constraint the database
+    names (``uq_users_email`` on PostgreSQL, ``users.email`` on SQLite)."""
+    constraint = getattr(getattr(clash.orig, "diag", None), "constraint_name", None)
+    return "email" if (constraint or str(clash.orig)).endswith("email") else "username"
 
 
 def to_user(row: models.User) -> User:
@@ -30,7 +39,11 @@ class SqlUserRepository(UserRepository):
                           credit_balance=0, total_credit_purchased=0,
                           status=UserStatus.ACTIVE.value)
         self.session.add(row)
-        self.session.flush()
+        try:
+            self.session.flush()
+        except IntegrityError as clash:  # a registration that raced the taken() check
+            field = taken_field(clash)
+            raise Conflict(f"that {field} is already registered", field=field) from None
         return to_user(row)
 
     def get(self, user_id: str) -> User | None:
