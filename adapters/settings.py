@@ -145,6 +145,7 @@ class AuthSection(Section):
     jwt_expire_minutes: int = Field(60 * 24, gt=0)
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
     download_token_minutes: int = Field(60, gt=0)
+    stream_ticket_seconds: int = Field(60, ge=5, le=600)
 
 
 class Settings(BaseSettings):

@@ -71,6 +71,10 @@ class SqlUserRepository(UserRepository):
         self.session.execute(update(models.User).where(models.User.id == as_uuid(user_id))
                              .values(status=status.value))
 
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        self.session.execute(update(models.User).where(models.User.id == as_uuid(user_id))
+                             .values(password_hash=password_hash))
+
     def page(self, *, limit: int, offset: int) -> tuple[list[User], int]:
         total = self.session.execute(select(func.count()).select_from(models.User)).scalar_one()
         rows = self.session.execute(select(models.User).order_by(models.User.created_at)

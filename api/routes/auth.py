@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.dependencies import (
+    AccessClaims,
     BillingRulesDep,
+    CredentialsDep,
     CurrentUser,
     LoginLimiterDep,
     PasswordHasherDep,
     TokensDep,
     UnitOfWorkDep,
 )
-from api.schemas import LoginIn, RegisterIn, TokenOut, UserOut
+from api.schemas import LoginIn, PasswordChangeIn, RegisterIn, TokenOut, UserOut
 from core.errors import AuthenticationFailed, RateLimited
-from core.services.accounts import authenticate, register_user
+from core.services.accounts import authenticate, change_password, register_user
 
 router = APIRouter(tags=["auth"])
 
@@ -67,3 +69,23 @@ def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Reques
 def me(user: CurrentUser) -> UserOut:
     """The signed-in user, with the current balance."""
     return UserOut.of(user)
+
+
+@router.post("/api/auth/logout", status_code=204, responses={401: {}})
+def logout(claims: AccessClaims, tokens: TokensDep, credentials: CredentialsDep) -> Response:
+    """Revoke the token this request carries, in every API process; other sessions go on."""
+    if "jti" in claims:  # tokens from before ids were given can only expire
+        credentials.revoke_token(str(claims["jti"]), seconds=tokens.seconds_left(claims))
+    return Response(status_code=204)
+
+
+@router.post("/api/users/me/password", responses={401: {}, 403: {}, 422: {}})
+def new_password(body: PasswordChangeIn, user: CurrentUser, uow: UnitOfWorkDep,
+                 hasher: PasswordHasherDep, tokens: TokensDep,
+                 credentials: CredentialsDep) -> TokenOut:
+    """Change the password: every token issued before, on any device, stops working; the
+    answer carries a fresh one for this session."""
+    change_password(uow=uow, hasher=hasher, credentials=credentials, user=user,
+                    current_password=body.current_password, new_password=body.new_password,
+                    token_seconds=tokens.lifetime)
+    return TokenOut(access_token=tokens.issue(user.id), expires_in=tokens.lifetime)
