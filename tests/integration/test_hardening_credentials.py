@@ -18,14 +18,30 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from adapters.credentials import MemoryCredentialStore, RedisCredentialStore
 from adapters.db.models import CreditTransaction, User
 from adapters.logging_setup import redact
 from adapters.settings import Settings, project_root
-from tests.conftest import free_port
+from ports.contracts import CredentialStoreContract
+from ports.credentials import CredentialStore
+from tests.conftest import REDIS_URL, free_port
 from tests.helpers import PASSWORD, read_events, sign_up
 from tests.integration.conftest import PODFORGE, grant, submit
 
 WAITING = "**Alice:** Nobody renders this while the test runs.\n"
+
+
+class TestMemoryCredentialStore(CredentialStoreContract):
+    @pytest.fixture
+    def store(self) -> CredentialStore:
+        return MemoryCredentialStore()
+
+
+@pytest.mark.redis
+class TestRedisCredentialStore(CredentialStoreContract):
+    @pytest.fixture
+    def store(self, redis_client: Any) -> CredentialStore:
+        return RedisCredentialStore(redis_client, REDIS_URL)
 
 
 def waiting_task(client: TestClient, container: Any) -> tuple[dict[str, Any], str]:
