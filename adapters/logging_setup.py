@@ -56,10 +56,17 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class TextFormatter(logging.Formatter):
+    """Plain lines, redacted as the JSON ones are."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
 def configure_logging(log_format: str, level: str = "INFO") -> None:
     """Send every logger through one handler, JSON (``[app] log_format = "json"``) or text."""
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(
+    handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter(
         "%(asctime)s %(levelname)s %(name)s %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -173,7 +173,8 @@ async def events(task_id: str, user_id: StreamUserId, uow: UnitOfWorkDep, cache:
                  settings: SettingsDep, tokens: TokensDep,
                  storage: StorageDep) -> EventSourceResponse:
     """Server-Sent Events: ``progress`` whenever it changes, then ``end`` with the final
-    status. Works whichever process renders the task."""
+    status. Works whichever process renders the task. Open it with the Authorization header
+    or, from a browser's EventSource, with ``?ticket=`` from ``POST …/events/ticket``."""
     links = Links(settings, tokens, storage)
     first = await run_in_threadpool(current_status, task_id, user_id, uow, cache, links)
 

@@ -61,7 +61,7 @@ describe('ChangePasswordForm', () => {
     expect(wrapper.find('[data-testid="password-changed"]').exists()).toBe(false)
   })
 
-  it('fits a 390 px wide phone: every field and the button take the full width', () => {
+  it('lays out one column, labels above fields and a full-width button, as the sign-in card', () => {
     const wrapper = mountForm()
     expect(wrapper.find('[data-testid="password-submit"]').classes()).toContain('auth-submit')
     expect(wrapper.findAll('.el-form-item')).toHaveLength(3)
