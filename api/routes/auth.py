@@ -14,6 +14,7 @@ from api.dependencies import (
     CurrentUser,
     LoginLimiterDep,
     PasswordHasherDep,
+    SettingsDep,
     TokensDep,
     UnitOfWorkDep,
 )
@@ -81,11 +82,12 @@ def logout(claims: AccessClaims, tokens: TokensDep, credentials: CredentialsDep)
 
 @router.post("/api/users/me/password", responses={401: {}, 403: {}, 422: {}})
 def new_password(body: PasswordChangeIn, user: CurrentUser, uow: UnitOfWorkDep,
-                 hasher: PasswordHasherDep, tokens: TokensDep,
-                 credentials: CredentialsDep) -> TokenOut:
-    """Change the password: every token issued before, on any device, stops working; the
-    answer carries a fresh one for this session."""
+                 hasher: PasswordHasherDep, tokens: TokensDep, credentials: CredentialsDep,
+                 settings: SettingsDep) -> TokenOut:
+    """Change the password: every token issued before, on any device, stops working (signed
+    download links too); the answer carries a fresh one for this session."""
+    longest = max(tokens.lifetime, settings.auth.download_token_minutes * 60)
     change_password(uow=uow, hasher=hasher, credentials=credentials, user=user,
                     current_password=body.current_password, new_password=body.new_password,
-                    token_seconds=tokens.lifetime)
+                    token_seconds=longest)
     return TokenOut(access_token=tokens.issue(user.id), expires_in=tokens.lifetime)

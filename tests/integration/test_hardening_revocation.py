@@ -91,6 +91,10 @@ def test_a_password_change_revokes_every_older_token_and_returns_a_fresh_one(
     client = deployment["client"]
     user, task_id = waiting
     elsewhere = sign_in(client, user["username"])
+    link_token = deployment["container"].tokens().issue(
+        user["id"], purpose="download", lifetime=600, aid="no-such-audio")
+    link = f"/api/audio/no-such-audio/download?token={link_token}"
+    assert client.get(link).status_code == 404  # a valid link, to a file that is not there
     changed = change_password(client, user["headers"], PASSWORD, NEW_PASSWORD)
     assert changed.status_code == 200, changed.text
     fresh = bearer(changed.json()["access_token"])
@@ -99,6 +103,7 @@ def test_a_password_change_revokes_every_older_token_and_returns_a_fresh_one(
         assert refusals(second_instance, old, task_id) == [401, 401, 401]
     assert refusals(client, fresh, task_id) == [200, 200, 200]
     assert refusals(second_instance, fresh, task_id) == [200, 200, 200]
+    assert client.get(link).status_code == 401  # links signed before the change end too
     wrong_old = client.post("/api/auth/login",
                             json={"username": user["username"], "password": PASSWORD})
     assert wrong_old.status_code == 401
