@@ -38,6 +38,10 @@ class LeaseLost(Exception):
     """The task was cancelled, timed out or taken over while this attempt rendered it."""
 
 
+class NotStarted(Exception):
+    """The task could not be claimed (its database did not answer); nothing was done."""
+
+
 class TimeLimitReached(Exception):
     """The render ran past ``[worker] task_timeout_minutes`` and was stopped."""
 
@@ -253,10 +257,13 @@ async def process_task(deps: RenderDeps, *, task_id: str, lease: str, take_over:
     Whatever fails inside the attempt (the work folder, reuse, render, storage, settlement)
     counts as one attempt: the task is retried, or failed and refunded after its last one.
     """
-    with deps.unit_of_work() as uow:
-        started = uow.tasks.start_if_available(task_id, lease=lease, take_over=take_over)
-        uow.commit()
-        task = uow.tasks.get(task_id)
+    try:
+        with deps.unit_of_work() as uow:
+            started = uow.tasks.start_if_available(task_id, lease=lease, take_over=take_over)
+            uow.commit()
+            task = uow.tasks.get(task_id)
+    except Exception as error:
+        raise NotStarted(task_id) from error
     if not started or task is None:
         return Outcome.SKIPPED
     log_context.task_id.set(task.id)

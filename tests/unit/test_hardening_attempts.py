@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import errno
+import logging
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +15,12 @@ from dependency_injector import providers
 from fastapi.testclient import TestClient
 
 from adapters.container import Container
+from adapters.queue.memory import MemoryQueue
 from core.failures import DISK_FULL, FILE_FAILED, STORAGE_REFUSED, describe_failure
 from ports.storage import Storage
 from tests.helpers import sign_up
+from workers.consumer import TaskWorker
+from workers.gate import DatabaseGate
 
 VOICES = {"Alice": "en-us-sarah", "Bob": "en-gb-oliver"}
 SCRIPT = "**Alice:** A short line to render.\n**Bob:** And a short answer.\n"
@@ -178,3 +183,96 @@ def test_a_work_folder_that_cannot_be_made_fails_the_task_in_plain_words(
     assert (task["status"], task["retry_count"]) == ("failed", 1)
     assert task["error_message"] == f"rendering failed: {FILE_FAILED}"
     assert balance(client, user) == 100
+
+
+class Database:
+    """A probe target that answers or not, counting the questions, on a clock tests move."""
+
+    def __init__(self) -> None:
+        self.up = True
+        self.asked = 0
+        self.now = 0.0
+
+    def probe(self) -> None:
+        self.asked += 1
+        if not self.up:
+            raise ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused")
+
+
+def gate_on(database: Database) -> DatabaseGate:
+    return DatabaseGate(database.probe, name="w1", check_seconds=5, max_pause_seconds=8,
+                        clock=lambda: database.now)
+
+
+def test_the_gate_asks_a_healthy_database_at_most_every_few_seconds() -> None:
+    database = Database()
+    gate = gate_on(database)
+    assert all(gate.allows() for _ in range(100))
+    assert database.asked == 1
+    database.now = 5.0
+    assert gate.allows() and database.asked == 2
+
+
+def test_the_gate_closes_while_the_database_is_gone_and_waits_longer_each_time(
+    caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="workers.gate")
+    database = Database()
+    gate = gate_on(database)
+    assert gate.allows()
+    database.up = False
+    gate.suspect()  # a task failed on the database: do not wait for the next check
+    assert not gate.allows() and database.asked == 2
+    pauses = []
+    for _ in range(5):
+        pauses.append(gate.pause)
+        assert not gate.allows()  # within the pause: no new question, still closed
+        database.now += gate.pause
+        assert not gate.allows()
+    assert pauses == [1, 2, 4, 8, 8]
+    database.up = True
+    database.now += gate.pause
+    assert gate.allows() and gate.pause == 0
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages == ["worker w1 stops taking tasks: the database is unreachable "
+                        "([Errno 111] Connection refused)",
+                        "worker w1: the database is reachable again; taking tasks"]
+
+
+def claiming_worker(container: Container, database: Database) -> tuple[TaskWorker, MemoryQueue]:
+    """A worker whose claims fail on the database, on a queue of its own."""
+
+    def unreachable() -> Any:
+        raise ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused")
+
+    queue = MemoryQueue(visibility_timeout_seconds=3600)
+    deps = replace(container.render_deps(), unit_of_work=unreachable)
+    worker = TaskWorker(name="w1", queue=queue, deps=deps, maintenance=container.maintenance(),
+                        gate=gate_on(database))
+    queue.enqueue("a-task")
+    return worker, queue
+
+
+def test_a_task_claimed_just_as_the_database_went_away_is_handed_back_at_once(
+    container: Container
+) -> None:
+    database = Database()
+    worker, queue = claiming_worker(container, database)
+    message = queue.receive("w1", 1)
+    assert message is not None
+    database.up = False  # gone between the gate's last check and the claim
+    assert worker.handle(message) is None
+    again = queue.receive("w2", 0.1)  # no visibility timeout to wait for
+    assert again is not None and again.task_id == "a-task"
+    assert not worker.gate.allows()
+
+
+def test_a_claim_failing_while_the_database_answers_waits_for_the_visibility_timeout(
+    container: Container
+) -> None:
+    worker, queue = claiming_worker(container, Database())
+    message = queue.receive("w1", 1)
+    assert message is not None
+    assert worker.handle(message) is None
+    assert queue.receive("w2", 0.1) is None  # not handed around in a loop
+    assert queue.task_ids() == {"a-task"}
