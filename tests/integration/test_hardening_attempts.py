@@ -168,3 +168,24 @@ def test_the_watchdog_counts_from_the_first_start_across_take_overs_and_retries(
     assert maintenance.fail_overdue() == [task_id]
     task = task_row(container, task_id)
     assert task.status is TaskStatus.FAILED and "longer than" in (task.error_message or "")
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+def test_a_full_disk_is_told_as_such_after_the_retries_with_a_refund(
+    deployment: dict[str, Any]
+) -> None:
+    client, container = deployment["client"], deployment["container"]
+    user = sign_up(client)
+    grant(container, user, 200)
+    task_id = submit(client, user, "".join(
+        f"**{('Alice', 'Bob')[n % 2]}:** Line {n} of an episode longer than the disk allows.\n"
+        for n in range(80)))
+    deployment["start_workers"](1, max_file_bytes=200_000)
+    final = wait_all(client, user, [task_id], seconds=120)[task_id]
+    assert final["status"] == "failed"
+    assert final["error_message"] == "rendering failed: the server ran out of disk space"
+    task = task_row(container, task_id)
+    assert task.retry_count == task.max_retries
+    assert balance(client, user) == 300
+    check_invariants(container)

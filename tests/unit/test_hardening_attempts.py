@@ -14,6 +14,7 @@ import pytest
 from dependency_injector import providers
 from fastapi.testclient import TestClient
 
+from adapters.audio.assembler import WavAssembler
 from adapters.container import Container
 from adapters.queue.memory import MemoryQueue
 from core.failures import DISK_FULL, FILE_FAILED, STORAGE_REFUSED, describe_failure
@@ -276,3 +277,11 @@ def test_a_claim_failing_while_the_database_answers_waits_for_the_visibility_tim
     assert worker.handle(message) is None
     assert queue.receive("w2", 0.1) is None  # not handed around in a loop
     assert queue.task_ids() == {"a-task"}
+
+
+def test_the_wav_writer_names_the_system_error_behind_libsndfiles(tmp_path: Path) -> None:
+    with pytest.raises(OSError) as refused:
+        WavAssembler(tmp_path / "no such folder" / "podcast.wav", sample_rate=32000,
+                     silence_min=0.3, silence_max=1.2, seed="task")
+    assert refused.value.errno == errno.ENOENT
+    assert describe_failure(refused.value) == FILE_FAILED
