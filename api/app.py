@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from adapters.container import Container, create_container
 from adapters.settings import project_root
+from api.dependencies import storable_path_parameters
 from api.errors import install_error_handlers
 from api.frontend import mount_frontend
 from api.routes import (
@@ -49,6 +50,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         summary="Turn a topic into a finished multi-host podcast.",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(storable_path_parameters)],
     )
     app.state.container = container
     install_error_handlers(app)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -27,6 +28,7 @@ from core.services.accounts import (
     remembered_account_status,
     require_active,
 )
+from core.text import unstorable
 from ports.persistence import PasswordHasher, PaymentProvider, UnitOfWork
 from ports.queue import Queue
 from ports.status_cache import StatusCache
@@ -130,6 +132,16 @@ async def get_stream_user_id(uow: UnitOfWorkDep, tokens: TokensDep, cache: Statu
     send headers."""
     return await polling_user_id(uow, cache, token_subject(tokens, token or access_token),
                                  known=None)
+
+
+async def storable_path_parameters(request: Request) -> None:
+    """Path parameters are request strings too: a 422 like a body field's, never a database
+    error. (Async: no thread for a check this small.)"""
+    errors = [{"type": "unstorable_text", "loc": ("path", name), "msg": reason}
+              for name, value in request.path_params.items()
+              if (reason := unstorable(str(value)))]
+    if errors:
+        raise RequestValidationError(errors)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

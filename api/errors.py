@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from core.errors import (
@@ -53,8 +55,18 @@ def _rate_limited(_request: Request, error: Exception) -> JSONResponse:
                         headers={"Retry-After": str(error.retry_after)})
 
 
+def _invalid_request(_request: Request, error: Exception) -> JSONResponse:
+    """FastAPI's 422 list, without echoing what was sent: it may be a password, or text (a
+    lone surrogate) that no UTF-8 answer can carry."""
+    assert isinstance(error, RequestValidationError)
+    problems = [{key: value for key, value in problem.items() if key != "input"}
+                for problem in error.errors()]
+    return JSONResponse({"detail": jsonable_encoder(problems)}, status_code=422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     for kind in STATUS:
         app.add_exception_handler(kind, lambda _request, error: _detail(error))
     app.add_exception_handler(InsufficientCredits, _insufficient)
     app.add_exception_handler(RateLimited, _rate_limited)
+    app.add_exception_handler(RequestValidationError, _invalid_request)

@@ -15,6 +15,7 @@ from api.schemas import (
     ScriptPage,
     ScriptUpdate,
     SegmentOut,
+    Text,
     ValidationOut,
 )
 from core.entities import ScriptRecord
@@ -62,7 +63,7 @@ def create(body: ScriptIn, user: CurrentUser, uow: UnitOfWorkDep,
 @router.post("/upload", status_code=201, responses=ERRORS)
 async def upload(file: Annotated[UploadFile, File(description=".md or .txt, UTF-8")],
                  user: CurrentUser, uow: UnitOfWorkDep, script_rules: ScriptRulesDep,
-                 title: Annotated[str | None, Form(max_length=200)] = None) -> ScriptOut:
+                 title: Annotated[Text | None, Form(max_length=200)] = None) -> ScriptOut:
     """Store an uploaded Markdown or text file as a script."""
     rules, limits = script_rules
     data = await file.read(limits.max_bytes + 1)

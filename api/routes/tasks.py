@@ -31,7 +31,7 @@ from api.dependencies import (
     polling_user_id,
     token_subject,
 )
-from api.schemas import AudioOut, TaskCreated, TaskIn, TaskOut, TaskPage, TaskStatusOut
+from api.schemas import AudioOut, TaskCreated, TaskIn, TaskOut, TaskPage, TaskStatusOut, Text
 from core.entities import AudioRecord
 from core.services import tasks as service
 from core.states import TaskStatus
@@ -86,7 +86,7 @@ def create(body: TaskIn, user: CurrentUser, uow: UnitOfWorkDep, engine: EngineDe
 
 @router.get("", responses={401: {}})
 def list_tasks(user: CurrentUser, uow: UnitOfWorkDep, settings: SettingsDep, tokens: TokensDep,
-               storage: StorageDep, script_id: str | None = None,
+               storage: StorageDep, script_id: Text | None = None,
                status: TaskStatus | None = None, limit: Limit = 20,
                offset: Offset = 0) -> TaskPage:
     """The user's tasks, newest first; ``?script_id=`` gives every version of one script."""

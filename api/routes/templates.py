@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from api.dependencies import CurrentUser, ScriptRulesDep, UnitOfWorkDep
 from api.routes.scripts import script_out
-from api.schemas import ScriptOut, TemplateOut
+from api.schemas import ScriptOut, TemplateOut, Text
 from core.errors import NotFound
 from core.services.scripts import create_script
 from core.states import ScriptSource
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/templates", tags=["templates"])
 
 
 @router.get("")
-def list_templates(uow: UnitOfWorkDep, language: str | None = None) -> list[TemplateOut]:
+def list_templates(uow: UnitOfWorkDep, language: Text | None = None) -> list[TemplateOut]:
     with uow:
         templates = uow.templates.all(language=language)
     return [TemplateOut(id=t.id, title=t.title, topic=t.topic, style=t.style,
