@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.accounts import MIN_PASSWORD_LENGTH, User
+from core.accounts import User, check_password
 from core.billing import BillingRules
 from core.errors import AccountLocked, AuthenticationFailed, Conflict, InvalidInput, NotFound
 from core.states import UserStatus
@@ -14,9 +14,7 @@ from ports.status_cache import StatusCache
 def register_user(*, uow: UnitOfWork, hasher: PasswordHasher, rules: BillingRules,
                   username: str, email: str, password: str) -> User:
     """Create an account with the sign-up bonus, in one transaction."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"password must have at least {MIN_PASSWORD_LENGTH} characters",
-                           field="password")
+    check_password(password, username=username, email=email)
     with uow:
         taken = uow.users.taken(username=username, email=email)
         if taken:
