@@ -23,6 +23,7 @@ from api.routes import (
     templates,
     voices,
 )
+from api.security_headers import SecurityHeaders
 from workers.in_process import InProcessWorkers
 
 
@@ -53,6 +54,8 @@ def create_app(container: Container | None = None) -> FastAPI:
         dependencies=[Depends(storable_path_parameters)],
     )
     app.state.container = container
+    app.add_middleware(SecurityHeaders, docs_paths=[
+        path for path in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if path])
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(auth.router)
