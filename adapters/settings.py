@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import os
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    IPvAnyNetwork,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -145,6 +154,15 @@ class AuthSection(Section):
     download_token_minutes: int = Field(60, gt=0)
 
 
+class MetricsSection(Section):
+    """Who may read ``/metrics``: clients in these networks, or anyone with the token."""
+
+    allow_networks: list[IPvAnyNetwork] = Field(
+        default_factory=lambda: [ip_network("127.0.0.1/32"), ip_network("::1/128")],
+        max_length=100)
+    token: SecretStr = SecretStr("")  # empty: no token opens it
+
+
 class Settings(BaseSettings):
     """Everything configurable. Read with :func:`load_settings`, never at import time."""
 
@@ -169,6 +187,7 @@ class Settings(BaseSettings):
     worker: WorkerSection = WorkerSection()
     cache: CacheSection = CacheSection()
     auth: AuthSection = AuthSection()
+    metrics: MetricsSection = MetricsSection()
 
     @classmethod
     def settings_customise_sources(

@@ -100,6 +100,7 @@ def test_nginx_passes_the_apps_headers_and_adds_them_to_its_own_pages(
         assert len(headers.get_list("strict-transport-security")) == 1, path
         assert headers["x-content-type-options"] == "nosniff", path
     assert "cdn.jsdelivr.net" in client.get("/docs").headers["content-security-policy"]
+    assert client.get("/metrics").status_code == 404  # scraped on the API processes only
     proxied["stop_app"]()
     failed = client.get("/api/voices")
     assert failed.status_code == 502
