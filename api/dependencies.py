@@ -145,6 +145,12 @@ async def storable_path_parameters(request: Request) -> None:
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+# Declared in OpenAPI on every route that reads the bearer token, and on rate-limited ones.
+SIGNED_IN_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no token, or an invalid or expired one"},
+    403: {"description": "the account is suspended or banned"}}
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {"description": "too many requests: try again after Retry-After seconds"}}
 BearerToken = Annotated[str | None, Depends(bearer)]
 StreamUserId = Annotated[str, Depends(get_stream_user_id)]
 Limit = Annotated[int, Query(ge=1, le=100)]

@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.routing import Match
 
 from core.errors import (
     AccountLocked,
@@ -21,6 +22,7 @@ from ports.ledger import InsufficientCredits
 from ports.persistence import PaymentDeclined
 from ports.tts_engine import VoiceConfigError
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 STATUS = {
     NotFound: 404,
     Conflict: 409,
@@ -64,9 +66,21 @@ def _invalid_request(_request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": jsonable_encoder(problems)}, status_code=422)
 
 
+def _method_not_allowed(request: Request, _error: Exception) -> JSONResponse:
+    """405 with ``Allow`` naming every method the path answers (the router names only those
+    of the first route that matched the path)."""
+    allowed = [method for method in METHODS if any(
+        route.matches({**request.scope, "method": method})[0] is Match.FULL
+        for route in request.app.router.routes)]
+    return JSONResponse({"detail": f"{request.method} is not allowed here: use "
+                                   f"{' or '.join(allowed)}"},
+                        status_code=405, headers={"Allow": ", ".join(allowed)})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     for kind in STATUS:
         app.add_exception_handler(kind, lambda _request, error: _detail(error))
     app.add_exception_handler(InsufficientCredits, _insufficient)
     app.add_exception_handler(RateLimited, _rate_limited)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(405, _method_not_allowed)

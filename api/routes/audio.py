@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from adapters.auth.tokens import InvalidToken
 from api.audio_links import MIME_TYPES, download_name
 from api.dependencies import (
+    SIGNED_IN_ERRORS,
     SettingsDep,
     StorageDep,
     TokensDep,
@@ -20,7 +21,7 @@ from api.dependencies import (
 from api.ranges import byte_range
 from ports.storage import ObjectNotFound
 
-router = APIRouter(prefix="/api/audio", tags=["audio"])
+router = APIRouter(prefix="/api/audio", tags=["audio"], responses=SIGNED_IN_ERRORS)
 
 
 @router.get("/{audio_id}/download", responses={206: {}, 401: {}, 404: {}, 416: {}})

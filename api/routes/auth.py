@@ -30,7 +30,7 @@ class PasswordForm:
         self.username, self.password = username, password
 
 
-@router.post("/api/auth/register", status_code=201, responses={409: {}, 422: {}})
+@router.post("/api/auth/register", status_code=201, responses={409: {}, 422: {}, 429: {}})
 def register(body: RegisterIn, uow: UnitOfWorkDep, hasher: PasswordHasherDep,
              rules: BillingRulesDep) -> UserOut:
     """Create an account; it starts with the sign-up bonus."""

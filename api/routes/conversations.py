@@ -14,6 +14,8 @@ from starlette.concurrency import run_in_threadpool
 from adapters.llm.prompts import PromptLibrary
 from adapters.plugin_manager import PluginError
 from api.dependencies import (
+    RATE_LIMITED,
+    SIGNED_IN_ERRORS,
     BillingRulesDep,
     ContainerDep,
     CurrentUser,
@@ -40,7 +42,7 @@ from core.conversations import ConversationRecord, MessageRecord
 from core.services import conversations as service
 from ports.llm import LLM, ChatCompletion, LLMError
 
-router = APIRouter(prefix="/api/conversations", tags=["conversations"])
+router = APIRouter(prefix="/api/conversations", tags=["conversations"], responses=SIGNED_IN_ERRORS)
 ERRORS: dict[int | str, dict[str, Any]] = {401: {}, 402: {}, 404: {}, 409: {}, 422: {},
                                            502: {}, 503: {}, 504: {}}
 
@@ -91,7 +93,8 @@ def create(body: ConversationIn, user: CurrentUser, uow: UnitOfWorkDep,
     return conversation_out(conversation)
 
 
-@router.post("/{conversation_id}/messages", response_model=None, responses=ERRORS)
+@router.post("/{conversation_id}/messages", response_model=None,
+             responses={**ERRORS, **RATE_LIMITED})
 async def message(conversation_id: str, body: MessageIn, user: CurrentUser,
                   uow: UnitOfWorkDep, container: ContainerDep, billing: BillingRulesDep,
                   script_rules: ScriptRulesDep,

@@ -6,7 +6,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from api.dependencies import CurrentUser, Limit, Offset, ScriptRulesDep, UnitOfWorkDep
+from api.dependencies import (
+    RATE_LIMITED,
+    SIGNED_IN_ERRORS,
+    CurrentUser,
+    Limit,
+    Offset,
+    ScriptRulesDep,
+    UnitOfWorkDep,
+)
 from api.schemas import (
     ContentIn,
     ProblemOut,
@@ -23,7 +31,7 @@ from core.errors import PayloadTooLarge
 from core.script import ScriptLimits, parse_script, validate_script
 from core.services import scripts as service
 
-router = APIRouter(prefix="/api/scripts", tags=["scripts"])
+router = APIRouter(prefix="/api/scripts", tags=["scripts"], responses=SIGNED_IN_ERRORS)
 ERRORS: dict[int | str, dict[str, Any]] = {401: {}, 404: {}, 413: {}, 422: {}}
 
 
@@ -36,7 +44,7 @@ def script_out(script: ScriptRecord, limits: ScriptLimits) -> ScriptOut:
         conversation_id=script.conversation_id, created_at=script.created_at)
 
 
-@router.post("/validate", responses={401: {}})
+@router.post("/validate", responses=RATE_LIMITED)
 def validate(body: ContentIn, user: CurrentUser, script_rules: ScriptRulesDep) -> ValidationOut:
     """Parse and estimate a draft; problems come back with their lines, errors included."""
     report = validate_script(body.content, *script_rules)
@@ -60,7 +68,7 @@ def create(body: ScriptIn, user: CurrentUser, uow: UnitOfWorkDep,
     return script_out(script, limits)
 
 
-@router.post("/upload", status_code=201, responses=ERRORS)
+@router.post("/upload", status_code=201, responses={**ERRORS, **RATE_LIMITED})
 async def upload(file: Annotated[UploadFile, File(description=".md or .txt, UTF-8")],
                  user: CurrentUser, uow: UnitOfWorkDep, script_rules: ScriptRulesDep,
                  title: Annotated[Text | None, Form(max_length=200)] = None) -> ScriptOut:

@@ -13,6 +13,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.audio_links import audio_out
 from api.dependencies import (
+    RATE_LIMITED,
+    SIGNED_IN_ERRORS,
     BearerToken,
     BillingRulesDep,
     ContainerDep,
@@ -40,7 +42,7 @@ from ports.persistence import UnitOfWork
 from ports.status_cache import StatusCache, TaskState
 from ports.storage import ObjectNotFound
 
-router = APIRouter(prefix="/api/tasks", tags=["tasks"])
+router = APIRouter(prefix="/api/tasks", tags=["tasks"], responses=SIGNED_IN_ERRORS)
 STREAM_POLL_SECONDS = 0.5
 
 
@@ -71,7 +73,7 @@ def task_out(view: service.TaskView, links: Links) -> TaskOut:
         completed_at=task.completed_at, audio=links(view.audio, task.user_id))
 
 
-@router.post("", status_code=202, responses={401: {}, 402: {}, 404: {}, 422: {}})
+@router.post("", status_code=202, responses={401: {}, 402: {}, 404: {}, 422: {}, **RATE_LIMITED})
 def create(body: TaskIn, user: CurrentUser, uow: UnitOfWorkDep, engine: EngineDep,
            queue: QueueDep, cache: StatusCacheDep, script_rules: ScriptRulesDep,
            billing: BillingRulesDep, settings: SettingsDep) -> TaskCreated:
