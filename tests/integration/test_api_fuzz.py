@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from schemathesis import checks
 
@@ -67,6 +67,25 @@ def with_a_hostile_string(draw: st.DrawFn, case: Any) -> Any:
                                multipart_content_types=case.multipart_content_types)
 
 
+def is_string(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "string" or any(is_string(s) for s in schema.get("anyOf", []))
+
+
+def explicit_cases(operation: Any) -> Iterator[Any]:
+    """Requests every run sends: U+0000 in each path and string query parameter, and a lone
+    surrogate in each string property of a JSON body."""
+    path = {p.name: "\x00" for p in operation.path_parameters}
+    query = {p.name: "\x00" for p in operation.query if is_string(p.definition["schema"])}
+    if path or query:
+        yield operation.Case(path_parameters=path, query=query)
+    for body in operation.body:
+        properties = body.definition["schema"].get("properties", {})
+        strings = {name: "\ud800" for name, schema in properties.items() if is_string(schema)}
+        if body.media_type == "application/json" and strings:
+            yield operation.Case(path_parameters=dict.fromkeys(path, "x"), body=strings,
+                                 media_type=body.media_type)
+
+
 @pytest.fixture
 def fuzzed(pg_settings: Settings, llm_server: Any,
            monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
@@ -83,8 +102,8 @@ def fuzzed(pg_settings: Settings, llm_server: Any,
 
 
 def test_no_input_makes_the_api_fail_or_break_its_contract(fuzzed: dict[str, Any]) -> None:
-    """Each operation gets a bounded number of generated requests, signed in; about half of
-    them carry a hostile string in one field."""
+    """Each operation gets its explicit hostile requests, then a bounded number of generated
+    ones, signed in; about half of those carry a hostile string in one field."""
     schema = fuzzed["schema"].exclude(path_regex=STREAMS)
     failures: list[str] = []
     operations, requests = 0, 0
@@ -102,6 +121,8 @@ def test_no_input_makes_the_api_fail_or_break_its_contract(fuzzed: dict[str, Any
             requests += 1
             case.call_and_validate(headers=fuzzed["headers"], checks=CHECKS)
 
+        for case in explicit_cases(operation):
+            exercise = example(case=case)(exercise)
         try:
             exercise()
         except Exception as failure:  # collect every operation's failure, report them together
