@@ -6,12 +6,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from dependency_injector import containers, providers
+from limits.storage import MemoryStorage
 from redis import Redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from adapters.auth.passwords import Argon2PasswordHasher
-from adapters.auth.rate_limit import LoginLimiter, MemoryFailureCounter, RedisFailureCounter
+from adapters.auth.rate_limit import LimitsRateLimits, redis_storage
 from adapters.auth.tokens import JwtTokens
 from adapters.db.engine import create_db_engine
 from adapters.db.ledger import SqlAlchemyLedger
@@ -19,8 +20,9 @@ from adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.llm.prompts import PromptLibrary
 from adapters.metrics import TtsMetrics, build_registry
 from adapters.plugin_manager import AdapterRegistry, get_plugin_manager
+from adapters.resources import resource
 from adapters.segment_cache import segment_cache_for
-from adapters.settings import Settings, load_settings, project_root
+from adapters.settings import Settings, load_settings
 from adapters.status_cache import MemoryStatusCache, RedisStatusCache
 from adapters.voices.library import VoiceLibrary
 from adapters.voices.previews import VoicePreviews
@@ -31,6 +33,7 @@ from core.services.rendering import RenderDeps
 from ports.persistence import UnitOfWork
 from ports.plugins import PORTS, AdapterContext
 from ports.queue import Queue
+from ports.rate_limits import RateLimits
 from ports.segment_cache import SegmentCache
 from ports.status_cache import StatusCache
 from ports.storage import Storage
@@ -75,11 +78,13 @@ def make_billing_rules(settings: Settings) -> BillingRules:
     return BillingRules(**settings.billing.model_dump(include=fields))
 
 
-def make_login_limiter(settings: Settings, redis: Callable[[], Redis]) -> LoginLimiter:
-    """Failed logins are counted in Redis when the deployment has it (a Redis queue)."""
+def make_rate_limits(settings: Settings, redis: Callable[[], Redis]) -> RateLimits:
+    """``[limits]``, counted in Redis when the deployment has it (a Redis queue), so every API
+    process shares them."""
+    table = settings.limits.model_dump(by_alias=True)
     if settings.queue.type == "redis":
-        return LoginLimiter(RedisFailureCounter(redis()))
-    return LoginLimiter(MemoryFailureCounter())
+        return LimitsRateLimits(redis_storage(redis()), table)
+    return LimitsRateLimits(MemoryStorage(), table)
 
 
 def make_status_cache(settings: Settings, redis: Callable[[], Redis]) -> StatusCache:
@@ -182,7 +187,7 @@ class Container(containers.DeclarativeContainer):
     )
     password_hasher = providers.Singleton(Argon2PasswordHasher)
     tokens = providers.Singleton(make_jwt_tokens, settings)
-    login_limiter = providers.Singleton(make_login_limiter, settings, redis.provider)
+    rate_limits = providers.Singleton(make_rate_limits, settings, redis.provider)
     payments = providers.Singleton(
         build_adapter, adapter_registry, "payment", settings, adapter_context
     )
@@ -203,7 +208,7 @@ class Container(containers.DeclarativeContainer):
     )
     voice_previews = providers.Singleton(VoicePreviews, voice_library, synthesizers, storage)
     llm = providers.Singleton(build_adapter, adapter_registry, "llm", settings, adapter_context)
-    prompts = providers.Singleton(PromptLibrary, providers.Object(project_root() / "prompts"))
+    prompts = providers.Singleton(PromptLibrary, providers.Object(resource("prompts")))
     status_cache = providers.Singleton(make_status_cache, settings, redis.provider)
     render_deps = providers.Singleton(
         make_render_deps, settings, unit_of_work.provider, tts_engine, storage, status_cache,

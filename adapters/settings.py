@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from ipaddress import ip_network
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
+from limits import parse_many
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -23,13 +25,10 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from adapters.resources import resource
+
 DEFAULT_JWT_SECRET = "change-me-dev-only-secret"
 CONFIG_ENV_VAR = "PODFORGE_CONFIG"
-
-
-def project_root() -> Path:
-    """The checkout (or install) the packages live in; relative config paths start here."""
-    return Path(__file__).resolve().parent.parent
 
 
 class Section(BaseModel):
@@ -158,9 +157,45 @@ class MetricsSection(Section):
     """Who may read ``/metrics``: clients in these networks, or anyone with the token."""
 
     allow_networks: list[IPvAnyNetwork] = Field(
-        default_factory=lambda: [ip_network("127.0.0.1/32"), ip_network("::1/128")],
+        default_factory=lambda: [ipaddress.ip_network("127.0.0.1/32"),
+                                 ipaddress.ip_network("::1/128")],
         max_length=100)
     token: SecretStr = SecretStr("")  # empty: no token opens it
+
+
+def _rate_limit(text: str) -> str:
+    """Accepts the ``limits`` library's notation: "5/hour", "10 per 15 minutes", "5/hour;20/day"."""
+    if not all(item.amount > 0 for item in parse_many(text)):
+        raise ValueError("a rate limit must allow at least one request")
+    return text
+
+
+def _network(text: str) -> str:
+    ipaddress.ip_network(text, strict=False)
+    return text
+
+
+RateLimit = Annotated[str, AfterValidator(_rate_limit)]
+
+
+class LimitsSection(Section):
+    """Requests allowed per client address or per user; 429 with Retry-After beyond them."""
+
+    signup: RateLimit = "5/hour"                # per address
+    login: RateLimit = "10/15 minutes"          # per account and address
+    login_account: RateLimit = "100/hour"       # per account, from every address together
+    login_address: RateLimit = "60/minute"      # per address, whatever the account
+    validate_: RateLimit = Field("60/minute", alias="validate")  # per user
+    ai_round: RateLimit = "20/minute"           # per user
+    upload: RateLimit = "60/minute"             # per user: scripts created or uploaded
+    preview: RateLimit = "60/minute"            # per address
+    task_submit: RateLimit = "60/minute"        # per user
+
+
+class HttpSection(Section):
+    # Addresses or networks of reverse proxies whose X-Forwarded-For names the client; none
+    # by default, so a client cannot choose the address its limits are counted under.
+    trusted_proxies: list[Annotated[str, AfterValidator(_network)]] = []
 
 
 class Settings(BaseSettings):
@@ -188,6 +223,8 @@ class Settings(BaseSettings):
     cache: CacheSection = CacheSection()
     auth: AuthSection = AuthSection()
     metrics: MetricsSection = MetricsSection()
+    limits: LimitsSection = LimitsSection()
+    http: HttpSection = HttpSection()
 
     @classmethod
     def settings_customise_sources(
@@ -221,9 +258,9 @@ class Settings(BaseSettings):
 
     @property
     def voices_path(self) -> Path:
-        """``[tts] voices_file``, relative paths against the project root."""
+        """``[tts] voices_file``; a relative path names a shipped file (``voices.yaml``)."""
         path = self.tts.voices_file
-        return path if path.is_absolute() else project_root() / path
+        return path if path.is_absolute() else resource(str(path))
 
     @property
     def database_url(self) -> str:
@@ -233,12 +270,12 @@ class Settings(BaseSettings):
 
 def config_path(explicit: Path | str | None = None) -> Path | None:
     """The TOML file to read: explicit, else ``$PODFORGE_CONFIG``, else ``./config.toml``,
-    else the checkout's ``config.toml``; None when there is none (defaults apply)."""
+    else the shipped ``config.toml``; None when there is none (defaults apply)."""
     if explicit is not None:
         return Path(explicit)
     if os.environ.get(CONFIG_ENV_VAR):
         return Path(os.environ[CONFIG_ENV_VAR])
-    for candidate in (Path.cwd() / "config.toml", project_root() / "config.toml"):
+    for candidate in (Path.cwd() / "config.toml", resource("config.toml")):
         if candidate.is_file():
             return candidate
     return None

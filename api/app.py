@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from adapters.container import Container, create_container
-from adapters.settings import project_root
+from adapters.resources import resource
 from api.dependencies import storable_path_parameters
 from api.errors import install_error_handlers
 from api.frontend import mount_frontend
@@ -56,6 +57,11 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.state.container = container
     app.add_middleware(SecurityHeaders, docs_paths=[
         path for path in (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url) if path])
+    trusted_proxies = container.settings().http.trusted_proxies
+    if trusted_proxies:
+        # Only these peers may name the client in X-Forwarded-For; `podforge serve` turns
+        # uvicorn's own handling off, which would believe 127.0.0.1.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted_proxies)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(auth.router)
@@ -66,5 +72,5 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(conversations.router)
     app.include_router(templates.router)
     app.include_router(voices.router)
-    mount_frontend(app, project_root() / "frontend" / "dist")
+    mount_frontend(app, resource("frontend/dist"))
     return app

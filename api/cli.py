@@ -46,7 +46,9 @@ def serve(
         raise fail(str(problem)) from None
     settings = container.settings()
     configure_logging(settings.app.log_format, settings.app.log_level)
-    uvicorn.run(create_app(container), host=host, port=port, log_config=None)
+    # The app believes X-Forwarded-For only from [http] trusted_proxies (api/app.py).
+    uvicorn.run(create_app(container), host=host, port=port, log_config=None,
+                proxy_headers=False)
 
 
 @app.command()

@@ -12,7 +12,6 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from adapters.auth.rate_limit import LoginLimiter
 from adapters.auth.tokens import InvalidToken, JwtTokens
 from adapters.container import Container
 from adapters.settings import Settings
@@ -31,6 +30,7 @@ from core.services.accounts import (
 from core.text import unstorable
 from ports.persistence import PasswordHasher, PaymentProvider, UnitOfWork
 from ports.queue import Queue
+from ports.rate_limits import RateLimits
 from ports.status_cache import StatusCache
 from ports.storage import Storage
 from ports.tts_engine import TTSEngine
@@ -71,7 +71,7 @@ UnitOfWorkDep = Annotated[UnitOfWork, Depends(provided("unit_of_work"))]
 PasswordHasherDep = Annotated[PasswordHasher, Depends(provided("password_hasher"))]
 TokensDep = Annotated[JwtTokens, Depends(provided("tokens"))]
 BillingRulesDep = Annotated[BillingRules, Depends(provided("billing_rules"))]
-LoginLimiterDep = Annotated[LoginLimiter, Depends(provided("login_limiter"))]
+RateLimitsDep = Annotated[RateLimits, Depends(provided("rate_limits"))]
 PaymentsDep = Annotated[PaymentProvider, Depends(provided("payments"))]
 ScriptRulesDep = Annotated[tuple[SegmenterRules, ScriptLimits], Depends(provided("script_rules"))]
 EngineDep = Annotated[TTSEngine, Depends(provided("tts_engine"))]
@@ -145,12 +145,37 @@ async def storable_path_parameters(request: Request) -> None:
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
-# Declared in OpenAPI on every route that reads the bearer token, and on rate-limited ones.
+# Declared in OpenAPI on every route that reads the bearer token.
 SIGNED_IN_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "no token, or an invalid or expired one"},
     403: {"description": "the account is suspended or banned"}}
-RATE_LIMITED: dict[int | str, dict[str, Any]] = {
-    429: {"description": "too many requests: try again after Retry-After seconds"}}
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the connection's peer, or the address a proxy of ``[http]
+    trusted_proxies`` forwarded (see :func:`api.app.create_app`)."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(client_address)]
+
+
+def limited_per_address(name: str) -> Any:
+    """A route dependency counting each request against limit ``name`` for its address."""
+
+    def count(limits: RateLimitsDep, address: ClientAddress) -> None:
+        limits.hit(name, address)
+
+    return Depends(count)
+
+
+def limited_per_user(name: str) -> Any:
+    """A route dependency counting each request against limit ``name`` for its user."""
+
+    def count(limits: RateLimitsDep, user: CurrentUser) -> None:
+        limits.hit(name, user.id)
+
+    return Depends(count)
 BearerToken = Annotated[str | None, Depends(bearer)]
 StreamUserId = Annotated[str, Depends(get_stream_user_id)]
 Limit = Annotated[int, Query(ge=1, le=100)]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.routing import Match
 
 from core.errors import (
@@ -19,8 +22,10 @@ from core.errors import (
     ServiceUnavailable,
 )
 from ports.ledger import InsufficientCredits
-from ports.persistence import PaymentDeclined
+from ports.persistence import PaymentDeclined, TransactionConflict
 from ports.tts_engine import VoiceConfigError
+
+log = logging.getLogger(__name__)
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 STATUS = {
@@ -77,6 +82,20 @@ def _method_not_allowed(request: Request, _error: Exception) -> JSONResponse:
                         status_code=405, headers={"Allow": ", ".join(allowed)})
 
 
+def _busy(_request: Request, _error: Exception) -> JSONResponse:
+    return JSONResponse({"detail": "the server is busy with other changes to your account: "
+                                   "try again in a moment"},
+                        status_code=503, headers={"Retry-After": "1"})
+
+
+def _database_error(_request: Request, error: Exception) -> JSONResponse:
+    # The statement and its parameters stay in the log (which hides the parameters), never in
+    # the answer.
+    log.error("database error: %s", type(error).__name__, exc_info=error)
+    return JSONResponse({"detail": "the database is unavailable: try again in a moment"},
+                        status_code=503, headers={"Retry-After": "5"})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     for kind in STATUS:
         app.add_exception_handler(kind, lambda _request, error: _detail(error))
@@ -84,3 +103,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RateLimited, _rate_limited)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(405, _method_not_allowed)
+    app.add_exception_handler(TransactionConflict, _busy)
+    app.add_exception_handler(DBAPIError, _database_error)

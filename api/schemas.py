@@ -104,6 +104,10 @@ class TransactionPage(BaseModel):
     total: int
 
 
+class SignupBonusOut(BaseModel):
+    credits: int  # what a new account is granted, possibly 0
+
+
 class PurchaseIn(BaseModel):
     amount: Annotated[int, Field(gt=0, strict=True)]
     order_id: Annotated[Text, StringConstraints(min_length=1, max_length=64,

@@ -19,7 +19,7 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from adapters.settings import project_root
+from adapters.resources import project_root
 from bench.harness import PODFORGE, free_port, wait_until_answering
 
 PG_URL = os.environ.get("PODFORGE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -14,7 +14,8 @@ import httpx
 
 from adapters.container import Container, create_container
 from adapters.db.migrate import upgrade
-from adapters.settings import load_settings, project_root
+from adapters.resources import project_root
+from adapters.settings import load_settings
 
 PODFORGE = project_root() / ".venv" / "bin" / "podforge"
 

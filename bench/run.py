@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from adapters.settings import project_root
+from adapters.resources import project_root
 from bench import api_load, assembly, engines, queue_overhead, rendering
 
 

@@ -80,3 +80,15 @@ class TemplateRecord:
     speakers: list[str]
     description: str
     content: str
+
+
+@dataclass(frozen=True)
+class PurchaseOrder:
+    """A user's order of credits: ``paid`` once the payment went through and was recorded."""
+
+    id: str
+    user_id: str
+    order_id: str
+    amount: int
+    paid: bool
+    transaction_id: str | None

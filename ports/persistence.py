@@ -9,7 +9,14 @@ from typing import Any
 
 from core.accounts import User
 from core.conversations import ConversationRecord, MessageRecord
-from core.entities import AudioRecord, NewAudio, ScriptRecord, TaskRecord, TemplateRecord
+from core.entities import (
+    AudioRecord,
+    NewAudio,
+    PurchaseOrder,
+    ScriptRecord,
+    TaskRecord,
+    TemplateRecord,
+)
 from core.states import (
     ConversationStatus,
     ConversationStyle,
@@ -43,6 +50,13 @@ class UserRepository(abc.ABC):
     @abc.abstractmethod
     def set_status(self, user_id: str, status: UserStatus) -> None:
         """Activate, suspend or ban."""
+
+    @abc.abstractmethod
+    def lock(self, user_id: str) -> User | None:
+        """Lock the user's row until the transaction ends and return it (None: no such user).
+
+        Take it before writing rows that refer to the user in a transaction that also changes
+        the balance: two such transactions then queue instead of deadlocking."""
 
     @abc.abstractmethod
     def page(self, *, limit: int, offset: int) -> tuple[list[User], int]:
@@ -206,6 +220,30 @@ class ConversationRepository(abc.ABC):
         """Change the status (and link the finalized script)."""
 
 
+    @abc.abstractmethod
+    def start_round(self, conversation_id: str, *, lease: str, stale_before: datetime) -> bool:
+        """Mark a round as running under ``lease``, unless another one runs (one that started
+        before ``stale_before`` is taken as abandoned). Whether this call got the round."""
+
+    @abc.abstractmethod
+    def end_round(self, conversation_id: str, *, lease: str) -> bool:
+        """Clear the running round if it is still ``lease``'s; whether it was."""
+
+
+class PurchaseOrderRepository(abc.ABC):
+    """Orders of credits, reserved before any money moves."""
+
+    @abc.abstractmethod
+    def reserve(self, *, user_id: str, order_id: str, amount: int) -> PurchaseOrder:
+        """The user's order ``order_id``, created as pending if new, locked until the
+        transaction ends: a concurrent reservation of the same order waits for this one."""
+
+    @abc.abstractmethod
+    def mark_paid(self, order: PurchaseOrder, *, payment_reference: str,
+                  transaction_id: str) -> None:
+        """Record the payment and the ledger entry it bought."""
+
+
 class TemplateRepository(abc.ABC):
     @abc.abstractmethod
     def all(self, *, language: str | None = None) -> list[TemplateRecord]:
@@ -225,6 +263,7 @@ class UnitOfWork(abc.ABC):
     tasks: TaskRepository
     conversations: ConversationRepository
     templates: TemplateRepository
+    orders: PurchaseOrderRepository
     ledger: Ledger
 
     @abc.abstractmethod
@@ -244,6 +283,11 @@ class UnitOfWork(abc.ABC):
         """Undo everything not committed."""
 
 
+class TransactionConflict(Exception):
+    """The database aborted the transaction to settle a conflict with another one (a deadlock
+    or a serialization failure); nothing was written and running it again is safe."""
+
+
 class PasswordHasher(abc.ABC):
     @abc.abstractmethod
     def hash(self, password: str) -> str:
@@ -252,6 +296,11 @@ class PasswordHasher(abc.ABC):
     @abc.abstractmethod
     def verify(self, password_hash: str, password: str) -> bool:
         """Whether ``password`` matches."""
+
+    @abc.abstractmethod
+    def verify_for_nobody(self, password: str) -> None:
+        """Do the work of one ``verify`` for a login that matches no account, so the answer
+        takes as long as for an account that exists."""
 
 
 class PaymentDeclined(Exception):
@@ -262,8 +311,12 @@ class PaymentProvider(abc.ABC):
     """Takes money for credits; real providers are plugins, the dev adapter approves."""
 
     @abc.abstractmethod
-    def charge(self, *, user_id: str, amount: int, order_id: str) -> str:
+    def charge(self, *, user_id: str, amount: int, order_id: str, idempotency_key: str) -> str:
         """Charge for ``amount`` credits; returns the provider's payment reference.
+
+        ``idempotency_key`` is unique per user and order: a provider must charge at most once
+        per key and answer a repeated call with the first payment (pass it on as the payment
+        service's own idempotency key).
 
         :raises PaymentDeclined: refused (the message says why).
         """

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+
+from adapters.resources import project_root
 
 PASSWORD = "correct horse battery"
 
@@ -48,3 +54,12 @@ def wait_for_progress(client: TestClient, user: dict[str, Any], task_id: str, mi
                      headers=user["headers"]).json()["progress"] < minimum:
         assert time.monotonic() < deadline, "the task never started"
         time.sleep(0.05)
+
+
+def uv_binary() -> str:
+    """uv from the environment or PATH, else the copy `make setup` installed."""
+    found = (os.environ.get("UV") or shutil.which("uv")
+             or str(project_root() / ".tools" / "bin" / "uv"))
+    if not Path(found).exists():
+        pytest.fail("uv is not installed: run `make setup`", pytrace=False)
+    return found

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import secrets
+
 from argon2 import PasswordHasher as Argon2
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -20,3 +23,11 @@ class Argon2PasswordHasher(PasswordHasher):
             return self._argon2.verify(password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
+
+    def verify_for_nobody(self, password: str) -> None:
+        self.verify(self._nobody_hash, password)
+
+    @functools.cached_property
+    def _nobody_hash(self) -> str:
+        """A hash of a random password, with the same parameters as real ones."""
+        return self._argon2.hash(secrets.token_urlsafe(16))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from adapters.db import models
@@ -96,6 +96,19 @@ class SqlConversationRepository(ConversationRepository):
             conversation.script_id = as_uuid(script_id)
         conversation.updated_at = datetime.now(UTC)
         self.session.flush()
+
+    def start_round(self, conversation_id: str, *, lease: str, stale_before: datetime) -> bool:
+        free = or_(C.round_lease.is_(None), C.round_started_at < stale_before)
+        started = self.session.execute(
+            update(C).where(C.id == as_uuid(conversation_id), free)
+            .values(round_lease=lease, round_started_at=datetime.now(UTC)))
+        return bool(started.rowcount)  # type: ignore[attr-defined]
+
+    def end_round(self, conversation_id: str, *, lease: str) -> bool:
+        ended = self.session.execute(
+            update(C).where(C.id == as_uuid(conversation_id), C.round_lease == lease)
+            .values(round_lease=None, round_started_at=None))
+        return bool(ended.rowcount)  # type: ignore[attr-defined]
 
 
 def to_template(row: models.Template) -> TemplateRecord:

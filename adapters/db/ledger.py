@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from adapters.db.models import CreditTransaction, User
@@ -25,6 +25,15 @@ def to_entry(row: CreditTransaction) -> LedgerEntry:
     return LedgerEntry(str(row.id), str(row.user_id), row.amount, row.balance_after,
                        TransactionType(row.type), row.reference_id, row.idempotency_key,
                        row.description, row.created_at)
+
+
+def lock_user(user_id: uuid.UUID) -> Select[User]:
+    """The user's row, locked until the transaction ends. FOR NO KEY UPDATE, not FOR UPDATE:
+    a balance change touches no key, and so it does not wait for the key-share locks that
+    inserting a row referring to the user takes (a task, an order), which would deadlock two
+    transactions that each insert such a row and then change the balance."""
+    return (select(User).where(User.id == user_id).with_for_update(key_share=True)
+            .execution_options(populate_existing=True))
 
 
 def _positive(amount: int) -> int:
@@ -60,10 +69,7 @@ class SqlAlchemyLedger(Ledger):
         with self._transaction() as session:
             # The row lock serialises every balance change of one user (PostgreSQL); SQLite
             # gets the same from BEGIN IMMEDIATE. The idempotency check must come after it.
-            user = session.execute(
-                select(User).where(User.id == uid).with_for_update()
-                .execution_options(populate_existing=True)
-            ).scalar_one_or_none() if uid else None
+            user = session.execute(lock_user(uid)).scalar_one_or_none() if uid else None
             if user is None:
                 raise UnknownAccount(user_id)
             existing = session.execute(select(CreditTransaction).where(

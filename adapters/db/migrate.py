@@ -6,13 +6,13 @@ from alembic import command
 from alembic.config import Config
 
 from adapters.db.engine import create_db_engine
-from adapters.settings import project_root
+from adapters.resources import resource
 
 
 def alembic_config(url: str) -> Config:
     """Alembic configuration for ``url``, without an alembic.ini on disk."""
     config = Config()
-    config.set_main_option("script_location", str(project_root() / "migrations"))
+    config.set_main_option("script_location", str(resource("migrations")))
     config.set_main_option(
         "file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(hour).2d%%(minute).2d_%%(slug)s"
     )

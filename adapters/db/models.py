@@ -146,6 +146,9 @@ class Conversation(Base):
     message_count: Mapped[int] = mapped_column(Integer, default=0)
     total_tokens: Mapped[int] = mapped_column(Integer, default=0)
     total_cost: Mapped[float] = mapped_column(Float, default=0.0)
+    # The round waiting for the model, if any: one round at a time, numbered in order.
+    round_lease: Mapped[str | None] = mapped_column(String(64))
+    round_started_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -243,6 +246,26 @@ class CreditTransaction(Base):
     idempotency_key: Mapped[str] = mapped_column(String(128))
     description: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PurchaseOrder(Base):
+    """An order of credits, reserved before the payment provider is asked to charge."""
+
+    __tablename__ = "purchase_orders"
+    __table_args__ = (
+        UniqueConstraint("user_id", "order_id"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    order_id: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[int] = mapped_column(Integer)
+    payment_reference: Mapped[str | None] = mapped_column(String(255))
+    transaction_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("credit_transactions.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    paid_at: Mapped[datetime | None]
 
 
 class Template(Base):

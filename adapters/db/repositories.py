@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from adapters.db import models
-from adapters.db.ledger import as_uuid, to_entry
+from adapters.db.ledger import as_uuid, lock_user, to_entry
+from adapters.db.models import utcnow
 from core.accounts import User
-from core.entities import ScriptRecord
+from core.entities import PurchaseOrder, ScriptRecord
 from core.states import ScriptSource, UserStatus
 from ports.ledger import LedgerEntry, TransactionType
-from ports.persistence import ScriptRepository, TransactionRepository, UserRepository
+from ports.persistence import (
+    PurchaseOrderRepository,
+    ScriptRepository,
+    TransactionRepository,
+    UserRepository,
+)
 
 
 def to_user(row: models.User) -> User:
@@ -57,6 +66,11 @@ class SqlUserRepository(UserRepository):
     def set_status(self, user_id: str, status: UserStatus) -> None:
         self.session.execute(update(models.User).where(models.User.id == as_uuid(user_id))
                              .values(status=status.value))
+
+    def lock(self, user_id: str) -> User | None:
+        uid = as_uuid(user_id)
+        row = self.session.execute(lock_user(uid)).scalar_one_or_none() if uid else None
+        return to_user(row) if row else None
 
     def page(self, *, limit: int, offset: int) -> tuple[list[User], int]:
         total = self.session.execute(select(func.count()).select_from(models.User)).scalar_one()
@@ -151,3 +165,39 @@ class SqlScriptRepository(ScriptRepository):
         row.estimated_chars, row.estimated_duration = estimated_chars, estimated_duration
         self.session.flush()
         return to_script(row)
+
+
+def insert_if_absent(session: Session, table: Any, **values: Any) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING, in the session's dialect. On PostgreSQL a conflict
+    with another transaction's uncommitted row waits for that transaction to end."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(table).values(**values).on_conflict_do_nothing())
+
+
+def to_order(row: models.PurchaseOrder) -> PurchaseOrder:
+    return PurchaseOrder(str(row.id), str(row.user_id), row.order_id, row.amount,
+                         row.paid_at is not None,
+                         str(row.transaction_id) if row.transaction_id else None)
+
+
+class SqlPurchaseOrderRepository(PurchaseOrderRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def reserve(self, *, user_id: str, order_id: str, amount: int) -> PurchaseOrder:
+        uid = as_uuid(user_id)
+        insert_if_absent(self.session, models.PurchaseOrder.__table__, id=uuid.uuid4(),
+                         user_id=uid, order_id=order_id, amount=amount, created_at=utcnow())
+        row = self.session.execute(
+            select(models.PurchaseOrder).where(models.PurchaseOrder.user_id == uid,
+                                               models.PurchaseOrder.order_id == order_id)
+            .with_for_update().execution_options(populate_existing=True)).scalar_one()
+        return to_order(row)
+
+    def mark_paid(self, order: PurchaseOrder, *, payment_reference: str,
+                  transaction_id: str) -> None:
+        self.session.execute(update(models.PurchaseOrder)
+                             .where(models.PurchaseOrder.id == as_uuid(order.id))
+                             .values(payment_reference=payment_reference[:255],
+                                     transaction_id=as_uuid(transaction_id), paid_at=utcnow()))

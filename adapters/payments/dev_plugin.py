@@ -13,11 +13,12 @@ class DevPaymentProvider(PaymentProvider):
     def __init__(self, env: str) -> None:
         self.env = env
 
-    def charge(self, *, user_id: str, amount: int, order_id: str) -> str:
+    def charge(self, *, user_id: str, amount: int, order_id: str, idempotency_key: str) -> str:
         if self.env != "dev":
             raise PaymentDeclined("the development payment provider only works with "
                                   "[app] env = \"dev\"; install and configure a real provider")
-        return f"dev-{uuid.uuid4().hex}"
+        # Like a real provider: one payment per idempotency key, the same reference again.
+        return f"dev-{uuid.uuid5(uuid.NAMESPACE_URL, idempotency_key).hex}"
 
 
 def create_dev_payments(settings: NoSettings, context: AdapterContext) -> DevPaymentProvider:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form
 
 from api.dependencies import (
     BillingRulesDep,
+    ClientAddress,
     CurrentUser,
-    LoginLimiterDep,
     PasswordHasherDep,
+    RateLimitsDep,
     TokensDep,
     UnitOfWorkDep,
+    limited_per_address,
 )
 from api.schemas import LoginIn, RegisterIn, Text, TokenOut, UserOut
-from core.errors import AuthenticationFailed, RateLimited
 from core.services.accounts import authenticate, register_user
 
 router = APIRouter(tags=["auth"])
@@ -30,7 +31,8 @@ class PasswordForm:
         self.username, self.password = username, password
 
 
-@router.post("/api/auth/register", status_code=201, responses={409: {}, 422: {}, 429: {}})
+@router.post("/api/auth/register", status_code=201, responses={409: {}, 422: {}, 429: {}},
+             dependencies=[limited_per_address("signup")])
 def register(body: RegisterIn, uow: UnitOfWorkDep, hasher: PasswordHasherDep,
              rules: BillingRulesDep) -> UserOut:
     """Create an account; it starts with the sign-up bonus."""
@@ -39,36 +41,29 @@ def register(body: RegisterIn, uow: UnitOfWorkDep, hasher: PasswordHasherDep,
     return UserOut.of(user)
 
 
-def sign_in(*, login: str, password: str, request: Request, uow: UnitOfWorkDep,
-            hasher: PasswordHasherDep, tokens: TokensDep, limiter: LoginLimiterDep) -> TokenOut:
-    """Check the password unless this account or address failed too often; only failures count."""
-    address = request.client.host if request.client else "unknown"
-    wait = limiter.retry_after(login=login, address=address)
-    if wait:
-        raise RateLimited(f"too many failed sign-ins: try again in {wait} s", retry_after=wait)
-    try:
-        user = authenticate(uow=uow, hasher=hasher, login=login, password=password)
-    except AuthenticationFailed:
-        limiter.failed(login=login, address=address)
-        raise
+def sign_in(*, login: str, password: str, address: str, uow: UnitOfWorkDep,
+            hasher: PasswordHasherDep, tokens: TokensDep, limits: RateLimitsDep) -> TokenOut:
+    """A token for a right password, within the sign-in limits."""
+    user = authenticate(uow=uow, hasher=hasher, limits=limits, login=login, password=password,
+                        address=address)
     return TokenOut(access_token=tokens.issue(user.id), expires_in=tokens.lifetime)
 
 
 @router.post("/api/auth/login", responses={401: {}, 403: {}, 429: {}})
-def login(body: LoginIn, request: Request, uow: UnitOfWorkDep, hasher: PasswordHasherDep,
-          tokens: TokensDep, limiter: LoginLimiterDep) -> TokenOut:
+def login(body: LoginIn, address: ClientAddress, uow: UnitOfWorkDep, hasher: PasswordHasherDep,
+          tokens: TokensDep, limits: RateLimitsDep) -> TokenOut:
     """Sign in with a username or email and a password."""
-    return sign_in(login=body.username, password=body.password, request=request, uow=uow,
-                   hasher=hasher, tokens=tokens, limiter=limiter)
+    return sign_in(login=body.username, password=body.password, address=address, uow=uow,
+                   hasher=hasher, tokens=tokens, limits=limits)
 
 
 @router.post("/api/auth/token", responses={401: {}, 403: {}, 429: {}})
-def token(form: Annotated[PasswordForm, Depends()], request: Request,
+def token(form: Annotated[PasswordForm, Depends()], address: ClientAddress,
           uow: UnitOfWorkDep, hasher: PasswordHasherDep, tokens: TokensDep,
-          limiter: LoginLimiterDep) -> TokenOut:
+          limits: RateLimitsDep) -> TokenOut:
     """The OAuth2 password flow, for the interactive API docs."""
-    return sign_in(login=form.username, password=form.password, request=request, uow=uow,
-                   hasher=hasher, tokens=tokens, limiter=limiter)
+    return sign_in(login=form.username, password=form.password, address=address, uow=uow,
+                   hasher=hasher, tokens=tokens, limits=limits)
 
 
 @router.get("/api/users/me", responses={401: {}, 403: {}})

@@ -14,7 +14,6 @@ from starlette.concurrency import run_in_threadpool
 from adapters.llm.prompts import PromptLibrary
 from adapters.plugin_manager import PluginError
 from api.dependencies import (
-    RATE_LIMITED,
     SIGNED_IN_ERRORS,
     BillingRulesDep,
     ContainerDep,
@@ -23,6 +22,7 @@ from api.dependencies import (
     Offset,
     ScriptRulesDep,
     UnitOfWorkDep,
+    limited_per_user,
 )
 from api.routes.scripts import script_out
 from api.schemas import (
@@ -94,7 +94,7 @@ def create(body: ConversationIn, user: CurrentUser, uow: UnitOfWorkDep,
 
 
 @router.post("/{conversation_id}/messages", response_model=None,
-             responses={**ERRORS, **RATE_LIMITED})
+             responses={**ERRORS, 429: {}}, dependencies=[limited_per_user("ai_round")])
 async def message(conversation_id: str, body: MessageIn, user: CurrentUser,
                   uow: UnitOfWorkDep, container: ContainerDep, billing: BillingRulesDep,
                   script_rules: ScriptRulesDep,
@@ -104,23 +104,30 @@ async def message(conversation_id: str, body: MessageIn, user: CurrentUser,
     llm = configured_llm(container)
     rules, limits = script_rules
     prompts: PromptLibrary = container.prompts()
+    # A round is given up when not recorded well after the model's own time limit.
+    stale_seconds = 3 * container.settings().llm.timeout_seconds + 60
     prepared = await run_in_threadpool(
         lambda: service.prepare_round(
             uow=uow, render=prompts.render, count_tokens=llm.count_tokens, billing=billing,
             rules=rules, user_id=user.id, conversation_id=conversation_id,
-            content=body.content))
+            content=body.content, stale_seconds=stale_seconds))
 
     def record(reply: ChatCompletion) -> service.RoundResult:
         return service.record_round(uow=uow, billing=billing, rules=rules, limits=limits,
                                     user_id=user.id, round=prepared, content=body.content,
                                     reply=reply)
 
+    async def release() -> None:  # a no-op once the round was recorded
+        await run_in_threadpool(lambda: service.release_round(uow=uow, round=prepared))
+
     if not stream:
         try:
             reply = await llm.complete(prepared.context)
+            return round_out(await run_in_threadpool(record, reply))
         except LLMError as error:
             raise llm_failure(error) from None
-        return round_out(await run_in_threadpool(record, reply))
+        finally:
+            await release()
 
     async def events() -> AsyncIterator[ServerSentEvent]:
         try:
@@ -134,6 +141,8 @@ async def message(conversation_id: str, body: MessageIn, user: CurrentUser,
             problem = llm_failure(error)
             yield ServerSentEvent(event="error", data=json.dumps(
                 {"detail": problem.detail, "status": problem.status_code}))
+        finally:
+            await release()
 
     return EventSourceResponse(events())
 

@@ -13,10 +13,17 @@ from api.dependencies import (
     PaymentsDep,
     UnitOfWorkDep,
 )
-from api.schemas import PurchaseIn, TransactionOut, TransactionPage
+from api.schemas import PurchaseIn, SignupBonusOut, TransactionOut, TransactionPage
 from core.services.credits import list_transactions, purchase_credits
 
 router = APIRouter(prefix="/api/credits", tags=["credits"], responses=SIGNED_IN_ERRORS)
+
+
+@router.get("/signup-bonus")
+def signup_bonus(rules: BillingRulesDep) -> SignupBonusOut:
+    """The credits a new account starts with (``[billing] signup_credits``), for the sign-up
+    page; no sign-in needed."""
+    return SignupBonusOut(credits=rules.signup_credits)
 
 
 @router.get("/transactions", responses={401: {}})
@@ -27,10 +34,11 @@ def transactions(user: CurrentUser, uow: UnitOfWorkDep, limit: Limit = 20,
     return TransactionPage(items=[TransactionOut.of(e) for e in items], total=total)
 
 
-@router.post("/purchase", status_code=201, responses={200: {}, 401: {}, 402: {}, 422: {}})
+@router.post("/purchase", status_code=201, responses={200: {}, 401: {}, 402: {}, 409: {}, 422: {}})
 def purchase(body: PurchaseIn, user: CurrentUser, uow: UnitOfWorkDep, payments: PaymentsDep,
              rules: BillingRulesDep, response: Response) -> TransactionOut:
-    """Buy credits; the same ``order_id`` again returns the first transaction (200)."""
+    """Buy credits; the same ``order_id`` again returns the first transaction (200) without
+    charging again, and with another amount is refused (409)."""
     entry, created = purchase_credits(uow=uow, payments=payments, rules=rules, user_id=user.id,
                                       amount=body.amount, order_id=body.order_id)
     if not created:

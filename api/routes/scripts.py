@@ -7,13 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 
 from api.dependencies import (
-    RATE_LIMITED,
     SIGNED_IN_ERRORS,
     CurrentUser,
     Limit,
     Offset,
     ScriptRulesDep,
     UnitOfWorkDep,
+    limited_per_user,
 )
 from api.schemas import (
     ContentIn,
@@ -44,7 +44,8 @@ def script_out(script: ScriptRecord, limits: ScriptLimits) -> ScriptOut:
         conversation_id=script.conversation_id, created_at=script.created_at)
 
 
-@router.post("/validate", responses=RATE_LIMITED)
+@router.post("/validate", responses={401: {}, 429: {}},
+             dependencies=[limited_per_user("validate")])
 def validate(body: ContentIn, user: CurrentUser, script_rules: ScriptRulesDep) -> ValidationOut:
     """Parse and estimate a draft; problems come back with their lines, errors included."""
     report = validate_script(body.content, *script_rules)
@@ -58,7 +59,8 @@ def validate(body: ContentIn, user: CurrentUser, script_rules: ScriptRulesDep) -
                   for p in report.problems])
 
 
-@router.post("", status_code=201, responses=ERRORS)
+@router.post("", status_code=201, responses={**ERRORS, 429: {}},
+             dependencies=[limited_per_user("upload")])
 def create(body: ScriptIn, user: CurrentUser, uow: UnitOfWorkDep,
            script_rules: ScriptRulesDep) -> ScriptOut:
     """Store a script (free); one with errors is a 422 naming the line."""
@@ -68,7 +70,8 @@ def create(body: ScriptIn, user: CurrentUser, uow: UnitOfWorkDep,
     return script_out(script, limits)
 
 
-@router.post("/upload", status_code=201, responses={**ERRORS, **RATE_LIMITED})
+@router.post("/upload", status_code=201, responses={**ERRORS, 429: {}},
+             dependencies=[limited_per_user("upload")])
 async def upload(file: Annotated[UploadFile, File(description=".md or .txt, UTF-8")],
                  user: CurrentUser, uow: UnitOfWorkDep, script_rules: ScriptRulesDep,
                  title: Annotated[Text | None, Form(max_length=200)] = None) -> ScriptOut:

@@ -13,7 +13,6 @@ from starlette.concurrency import run_in_threadpool
 
 from api.audio_links import audio_out
 from api.dependencies import (
-    RATE_LIMITED,
     SIGNED_IN_ERRORS,
     BearerToken,
     BillingRulesDep,
@@ -30,6 +29,7 @@ from api.dependencies import (
     StreamUserId,
     TokensDep,
     UnitOfWorkDep,
+    limited_per_user,
     polling_user_id,
     token_subject,
 )
@@ -73,7 +73,8 @@ def task_out(view: service.TaskView, links: Links) -> TaskOut:
         completed_at=task.completed_at, audio=links(view.audio, task.user_id))
 
 
-@router.post("", status_code=202, responses={401: {}, 402: {}, 404: {}, 422: {}, **RATE_LIMITED})
+@router.post("", status_code=202, responses={401: {}, 402: {}, 404: {}, 422: {}, 429: {}},
+             dependencies=[limited_per_user("task_submit")])
 def create(body: TaskIn, user: CurrentUser, uow: UnitOfWorkDep, engine: EngineDep,
            queue: QueueDep, cache: StatusCacheDep, script_rules: ScriptRulesDep,
            billing: BillingRulesDep, settings: SettingsDep) -> TaskCreated:

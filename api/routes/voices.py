@@ -6,7 +6,12 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from api.dependencies import RATE_LIMITED, StorageDep, VoiceLibraryDep, VoicePreviewsDep
+from api.dependencies import (
+    StorageDep,
+    VoiceLibraryDep,
+    VoicePreviewsDep,
+    limited_per_address,
+)
 from api.schemas import Text, VoiceOut
 
 router = APIRouter(prefix="/api/voices", tags=["voices"])
@@ -33,7 +38,8 @@ def list_voices(library: VoiceLibraryDep, previews: VoicePreviewsDep,
 
 
 @router.get("/{voice_id}/preview", responses={200: {"content": {"audio/mpeg": {}}},
-                                              404: {}, 503: {}, **RATE_LIMITED})
+                                              404: {}, 429: {}, 503: {}},
+            dependencies=[limited_per_address("preview")])
 async def preview(voice_id: str, previews: VoicePreviewsDep, storage: StorageDep) -> Response:
     """A short MP3 in the voice's language, made on the first request and kept."""
     key = await run_in_threadpool(previews.clip, voice_id)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from core.accounts import User, check_password
 from core.billing import BillingRules
 from core.errors import AccountLocked, AuthenticationFailed, Conflict, InvalidInput, NotFound
 from core.states import UserStatus
 from ports.ledger import LedgerEntry
 from ports.persistence import PasswordHasher, UnitOfWork
+from ports.rate_limits import RateLimits
 from ports.status_cache import StatusCache
+
+WRONG_LOGIN = "wrong username, email or password"
 
 
 def register_user(*, uow: UnitOfWork, hasher: PasswordHasher, rules: BillingRules,
@@ -29,18 +34,39 @@ def register_user(*, uow: UnitOfWork, hasher: PasswordHasher, rules: BillingRule
     return registered
 
 
-def authenticate(*, uow: UnitOfWork, hasher: PasswordHasher, login: str, password: str) -> User:
+def authenticate(*, uow: UnitOfWork, hasher: PasswordHasher, limits: RateLimits, login: str,
+                 password: str, address: str) -> User:
     """The user whose username or email and password match.
 
+    Each attempt is counted before the password is checked, so parallel guesses cannot pass
+    the limits: per address, per account (by username or email alike), and strictly per
+    account and address, which a right password resets. A guesser at one address thus cannot
+    lock the owner out from another.
+
+    :raises RateLimited: a limit is reached (the password was not checked).
     :raises AuthenticationFailed: either is wrong (without saying which).
     :raises AccountLocked: the account is suspended or banned.
     """
+    limits.hit("login_address", address)
     with uow:
         user = uow.users.get_by_login(login)
-    if user is None or not hasher.verify(user.password_hash, password):
-        raise AuthenticationFailed("wrong username, email or password")
+    account = user.id if user is not None else unknown_account(login)
+    limits.hit("login_account", account)
+    limits.hit("login", account, address)
+    if user is None:
+        hasher.verify_for_nobody(password)
+        raise AuthenticationFailed(WRONG_LOGIN)
+    if not hasher.verify(user.password_hash, password):
+        raise AuthenticationFailed(WRONG_LOGIN)
+    limits.clear("login", account, address)
     require_active(user)
     return user
+
+
+def unknown_account(login: str) -> str:
+    """What attempts on a login no account has are counted under: fixed-length, and no email
+    address kept in the limit store."""
+    return "unknown:" + hashlib.sha256(login.lower().encode()).hexdigest()
 
 
 def require_active(user: User) -> User:

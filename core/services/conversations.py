@@ -3,8 +3,10 @@ into a script."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from core.billing import BillingRules
 from core.conversations import (
@@ -20,6 +22,7 @@ from core.conversations import (
 from core.entities import ScriptRecord
 from core.errors import Conflict, InvalidInput, NotFound
 from core.script import ScriptLimits, SegmenterRules
+from core.services.conflicts import retrying
 from core.services.scripts import checked
 from core.states import ConversationStatus, ConversationStyle, MessageRole, ScriptSource
 from ports.ledger import InsufficientCredits, TransactionType
@@ -37,6 +40,7 @@ class Round:
     number: int
     charged_before: int
     context: list[ChatMessage]
+    lease: str  # this round's hold on the conversation, until it is recorded or released
 
 
 @dataclass(frozen=True)
@@ -108,54 +112,95 @@ def system_prompt(conversation: ConversationRecord, render: Render,
         target_minutes=round(conversation.target_duration / 60, 1)))
 
 
+ROUND_RUNNING = ("a round of this conversation is already waiting for the model: wait for "
+                 "its reply, then send your next message")
+
+
 def prepare_round(*, uow: UnitOfWork, render: Render, count_tokens: Callable[..., int],
                   billing: BillingRules, rules: SegmenterRules, user_id: str,
-                  conversation_id: str, content: str) -> Round:
-    """Check the conversation and the balance (402 before any model call), build the context."""
+                  conversation_id: str, content: str, stale_seconds: float) -> Round:
+    """Claim the conversation's next round (409 while another one runs), check the balance
+    (402 before any model call) and build the context. A round not recorded within
+    ``stale_seconds`` counts as abandoned; :func:`release_round` ends one that failed."""
+    lease = uuid.uuid4().hex
+
+    def claim() -> Round:
+        with uow:
+            conversation = uow.conversations.get(conversation_id, user_id=user_id)
+            if conversation is None:
+                raise NotFound("no such conversation")
+            if conversation.status is not ConversationStatus.ACTIVE:
+                raise Conflict("this conversation is finished: resume it to continue")
+            stale_before = datetime.now(UTC) - timedelta(seconds=stale_seconds)
+            if not uow.conversations.start_round(conversation.id, lease=lease,
+                                                 stale_before=stale_before):
+                raise Conflict(ROUND_RUNNING)
+            messages = uow.conversations.messages(conversation.id)
+            charged = -uow.transactions.total_for_reference(user_id, conversation.id,
+                                                            TransactionType.SCRIPT_GENERATION)
+            user = uow.users.get(user_id)
+            assert user is not None
+            number = 1 + sum(1 for m in messages if m.role is MessageRole.ASSISTANT)
+            required = billing.chat_required_balance(round_number=number,
+                                                     charged_so_far=charged)
+            if user.credit_balance < required:  # the claim is rolled back with the rest
+                raise InsufficientCredits(required=required, balance=user.credit_balance)
+            uow.commit()
+        history = [ChatMessage(m.role.value, m.content)  # type: ignore[arg-type]
+                   for m in messages if m.role is not MessageRole.SYSTEM]
+        context = context_window(system_prompt(conversation, render, rules),
+                                 [*history, ChatMessage("user", content)], count_tokens)
+        return Round(conversation, number, charged, context, lease)
+
+    return retrying(claim)
+
+
+def release_round(*, uow: UnitOfWork, round: Round) -> None:
+    """Give the conversation back after a round that will not be recorded (the model failed)."""
     with uow:
-        conversation = uow.conversations.get(conversation_id, user_id=user_id)
-        if conversation is None:
-            raise NotFound("no such conversation")
-        if conversation.status is not ConversationStatus.ACTIVE:
-            raise Conflict("this conversation is finished: resume it to continue")
-        messages = uow.conversations.messages(conversation.id)
-        charged = -uow.transactions.total_for_reference(user_id, conversation.id,
-                                                        TransactionType.SCRIPT_GENERATION)
-        user = uow.users.get(user_id)
-    assert user is not None
-    number = 1 + sum(1 for m in messages if m.role is MessageRole.ASSISTANT)
-    required = billing.chat_required_balance(round_number=number, charged_so_far=charged)
-    if user.credit_balance < required:
-        raise InsufficientCredits(required=required, balance=user.credit_balance)
-    history = [ChatMessage(m.role.value, m.content) for m in messages  # type: ignore[arg-type]
-               if m.role is not MessageRole.SYSTEM] + [ChatMessage("user", content)]
-    context = context_window(system_prompt(conversation, render, rules), history, count_tokens)
-    return Round(conversation, number, charged, context)
+        uow.conversations.end_round(round.conversation.id, lease=round.lease)
+        uow.commit()
 
 
 def record_round(*, uow: UnitOfWork, billing: BillingRules, rules: SegmenterRules,
                  limits: ScriptLimits, user_id: str, round: Round, content: str,
                  reply: ChatCompletion) -> RoundResult:
-    """Store the question and the answer and charge the round, in one transaction."""
+    """Store the question and the answer and charge the round, in one transaction.
+
+    The answer is already paid for: a round that costs more than the balance left takes what
+    is left rather than being thrown away (the balance was checked before asking the model)."""
     conversation = round.conversation
-    charge = billing.chat_round_charge(round_number=round.number,
-                                       round_tokens=reply.total_tokens,
-                                       charged_so_far=round.charged_before)
-    with uow:
-        uow.conversations.add_message(conversation.id, role=MessageRole.USER, content=content)
-        message = uow.conversations.add_message(
-            conversation.id, role=MessageRole.ASSISTANT, content=reply.content,
-            metadata={"model": reply.model, "tokens": reply.total_tokens,
-                      "prompt_tokens": reply.prompt_tokens,
-                      "completion_tokens": reply.completion_tokens, "cost": reply.cost,
-                      "latency": round_seconds(reply.latency_seconds), "round": round.number})
-        if charge:
-            uow.ledger.debit(user_id=user_id, amount=charge,
-                             type=TransactionType.SCRIPT_GENERATION,
-                             reference_id=conversation.id,
-                             idempotency_key=f"conversation:{conversation.id}:round:{round.number}",
-                             description=f"AI writing, round {round.number}")
-        uow.commit()
+    rule_charge = billing.chat_round_charge(round_number=round.number,
+                                            round_tokens=reply.total_tokens,
+                                            charged_so_far=round.charged_before)
+
+    def record() -> tuple[MessageRecord, int]:
+        with uow:
+            if not uow.conversations.end_round(conversation.id, lease=round.lease):
+                raise Conflict("this round took too long and was given up: send your message "
+                               "again")
+            user = uow.users.lock(user_id)
+            assert user is not None
+            charge = min(rule_charge, user.credit_balance)
+            uow.conversations.add_message(conversation.id, role=MessageRole.USER,
+                                          content=content)
+            message = uow.conversations.add_message(
+                conversation.id, role=MessageRole.ASSISTANT, content=reply.content,
+                metadata={"model": reply.model, "tokens": reply.total_tokens,
+                          "prompt_tokens": reply.prompt_tokens,
+                          "completion_tokens": reply.completion_tokens, "cost": reply.cost,
+                          "latency": round_seconds(reply.latency_seconds),
+                          "round": round.number})
+            if charge:
+                uow.ledger.debit(
+                    user_id=user_id, amount=charge, type=TransactionType.SCRIPT_GENERATION,
+                    reference_id=conversation.id,
+                    idempotency_key=f"conversation:{conversation.id}:round:{round.number}",
+                    description=f"AI writing, round {round.number}")
+            uow.commit()
+        return message, charge
+
+    message, charge = retrying(record)
     draft = extract_draft(reply.content)
     return RoundResult(message, draft, quality_of(conversation, draft, rules, limits), charge)
 

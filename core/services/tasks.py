@@ -10,6 +10,7 @@ from core.billing import BillingRules
 from core.entities import AudioRecord, TaskRecord
 from core.errors import Conflict, NotFound
 from core.script import ScriptLimits, SegmenterRules
+from core.services.conflicts import retrying
 from core.services.scripts import checked
 from core.states import TaskStatus
 from ports.ledger import TransactionType
@@ -43,22 +44,32 @@ def submit_task(*, uow: UnitOfWork, engine: TTSEngine, engine_type: str, queue: 
                 voice_config: dict[str, Any], max_retries: int) -> TaskRecord:
     """Accept a render: the script is looked up (404), checked with its voices (422), its
     estimated credits held (402), then the task is queued. Nothing is written on refusal."""
-    with uow:
-        script = uow.scripts.get(script_id, user_id=user_id)
-        if script is None:
-            raise NotFound("no such script")
-        report = checked(script.content, rules, limits)
-        voices = engine.validate_voice_config(voice_config, report.speakers)
-        cost = billing.audio_credits(report.estimated_chars)
-        task = uow.tasks.add(user_id=user_id, script_id=script.id, voice_config=voices,
-                             engine_type=engine_type, credit_cost=cost,
-                             content_hash=content_hash(script.content),
-                             script_content=script.content, max_retries=max_retries)
-        if cost:
-            uow.ledger.debit(user_id=user_id, amount=cost, type=TransactionType.AUDIO_GENERATION,
-                             reference_id=task.id, idempotency_key=f"task:{task.id}:debit",
-                             description=f"audio for {script.title}"[:255])
-        uow.commit()
+
+    def accept() -> TaskRecord:
+        with uow:
+            # The user's row first: the task's foreign key and the debit then take their
+            # locks in the same order in every submission, so parallel ones queue.
+            if uow.users.lock(user_id) is None:
+                raise NotFound("no such user")
+            script = uow.scripts.get(script_id, user_id=user_id)
+            if script is None:
+                raise NotFound("no such script")
+            report = checked(script.content, rules, limits)
+            voices = engine.validate_voice_config(voice_config, report.speakers)
+            cost = billing.audio_credits(report.estimated_chars)
+            task = uow.tasks.add(user_id=user_id, script_id=script.id, voice_config=voices,
+                                 engine_type=engine_type, credit_cost=cost,
+                                 content_hash=content_hash(script.content),
+                                 script_content=script.content, max_retries=max_retries)
+            if cost:
+                uow.ledger.debit(user_id=user_id, amount=cost,
+                                 type=TransactionType.AUDIO_GENERATION, reference_id=task.id,
+                                 idempotency_key=f"task:{task.id}:debit",
+                                 description=f"audio for {script.title}"[:255])
+            uow.commit()
+        return task
+
+    task = retrying(accept)
     remember(cache, task)
     queue.enqueue(task.id)
     return task

@@ -21,7 +21,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from adapters.settings import project_root
+from adapters.resources import project_root
 from tests.conftest import free_port
 
 PODFORGE = project_root() / ".venv" / "bin" / "podforge"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import soundfile
 
-from adapters.settings import project_root
+from adapters.resources import project_root
 from tests.conftest import dora_processes
 
 PODFORGE = project_root() / ".venv" / "bin" / "podforge"

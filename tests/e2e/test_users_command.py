@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.settings import project_root
+from adapters.resources import project_root
 
 PODFORGE = project_root() / ".venv" / "bin" / "podforge"
 pytestmark = pytest.mark.slow

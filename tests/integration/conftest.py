@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 
 from adapters.container import create_container
 from adapters.db.models import Audio, CreditTransaction
-from adapters.settings import Settings, load_settings, project_root
+from adapters.resources import project_root
+from adapters.settings import Settings, load_settings
 from api.app import create_app
 from tests.conftest import REDIS_URL
 

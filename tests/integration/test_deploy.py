@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from adapters.settings import Settings, project_root
+from adapters.resources import project_root
+from adapters.settings import Settings
 
 DEPLOY = project_root() / "deploy"
 

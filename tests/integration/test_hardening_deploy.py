@@ -16,7 +16,8 @@ import httpx
 import pytest
 
 from adapters.container import create_container
-from adapters.settings import Settings, project_root
+from adapters.resources import project_root
+from adapters.settings import Settings
 from api.app import create_app
 from tests.conftest import free_port, serve_in_thread
 

@@ -1,4 +1,4 @@
-"""The first migration builds the whole schema on PostgreSQL and SQLite, and reverts cleanly."""
+"""The migrations build the whole schema on PostgreSQL and SQLite, and revert cleanly."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ EXPECTED_COLUMNS = {
                 "generation_params", "estimated_chars", "estimated_duration", "created_at"},
     "conversations": {"id", "user_id", "script_id", "title", "topic", "style", "target_duration",
                       "speakers", "status", "message_count", "total_tokens", "total_cost",
-                      "created_at", "updated_at"},
+                      "round_lease", "round_started_at", "created_at", "updated_at"},
     "conversation_messages": {"id", "conversation_id", "role", "content", "metadata",
                               "created_at"},
     "tasks": {"id", "user_id", "script_id", "voice_config", "engine_type", "status", "progress",
@@ -31,6 +31,8 @@ EXPECTED_COLUMNS = {
               "created_at", "expires_at"},
     "credit_transactions": {"id", "user_id", "amount", "balance_after", "type", "reference_id",
                             "idempotency_key", "description", "created_at"},
+    "purchase_orders": {"id", "user_id", "order_id", "amount", "payment_reference",
+                        "transaction_id", "created_at", "paid_at"},
 }
 
 
@@ -79,3 +81,23 @@ def test_migration_applies_on_sqlite(tmp_path: Path) -> None:
     assert schema_drift(url) == []
     downgrade(url, "base")
     assert columns_by_table(url) == {}
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_three_concurrent_upgrades_of_one_database_all_succeed(pg_database_url: str) -> None:
+    """Pods starting together each run `podforge db upgrade`: they take turns, and the later
+    ones find the schema current."""
+    import os
+    import subprocess
+
+    from tests.integration.conftest import PODFORGE
+
+    env = {**os.environ, "PODFORGE_DATABASE__URL": pg_database_url}
+    upgrades = [subprocess.Popen([str(PODFORGE), "db", "upgrade"], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                for _ in range(3)]
+    outcomes = [(process.wait(timeout=180), process.stdout.read() if process.stdout else "")
+                for process in upgrades]
+    assert [code for code, _ in outcomes] == [0, 0, 0], outcomes
+    assert schema_drift(pg_database_url) == []

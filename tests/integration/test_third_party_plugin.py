@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from adapters.settings import project_root
+from adapters.resources import project_root
+from tests.helpers import uv_binary
 
 ROOT = project_root()
 PLUGIN = Path(__file__).resolve().parents[1] / "fixtures" / "plugins" / "example_storage"
@@ -20,13 +20,6 @@ PROBE = (
 )
 
 pytestmark = pytest.mark.slow
-
-
-def uv_binary() -> str:
-    found = os.environ.get("UV") or shutil.which("uv") or str(ROOT / ".tools" / "bin" / "uv")
-    if not Path(found).exists():
-        pytest.fail("uv is not installed: run `make setup`", pytrace=False)
-    return found
 
 
 @pytest.fixture(scope="module")

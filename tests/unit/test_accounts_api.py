@@ -154,7 +154,7 @@ def test_a_purchase_is_recorded_once_per_order(dev_client: TestClient) -> None:
     assert (me["credit_balance"], me["total_credit_purchased"]) == (350, 250)
     clash = dev_client.post("/api/credits/purchase", headers=user["headers"],
                             json={"amount": 5, "order_id": "order-1"})
-    assert clash.status_code == 422 and "already placed for 250" in clash.json()["detail"]
+    assert clash.status_code == 409 and "already placed for 250" in clash.json()["detail"]
 
 
 @pytest.mark.parametrize("amount", [0, -5, 100_001, "12", 1.5])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.settings import project_root
+from adapters.resources import project_root
 
 FORBIDDEN = {
     "fastapi", "starlette", "sqlalchemy", "psycopg2", "redis", "httpx", "litellm", "boto3",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import configparser
 import shlex
 
-from adapters.settings import project_root
+from adapters.resources import project_root
 
 DEPLOY = project_root() / "deploy"
 

@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from adapters.container import create_container
 from adapters.db.migrate import upgrade
 from adapters.llm.prompts import PromptLibrary
-from adapters.settings import load_settings, project_root
+from adapters.resources import project_root
+from adapters.settings import load_settings
 from api.app import create_app
 from core.accounts import MIN_PASSWORD_LENGTH, check_password
 from core.errors import InvalidInput

@@ -60,7 +60,7 @@ def test_web_app_routes_fall_back_to_index_html(settings: Settings, tmp_path: Pa
     (dist / "index.html").write_text("<div id=app></div>")
     (dist / "assets" / "app.js").write_text("console.log(1)")
     (tmp_path / "secret.txt").write_text("outside")
-    monkeypatch.setattr("api.app.project_root", lambda: tmp_path)
+    monkeypatch.setattr("api.app.resource", lambda name: tmp_path / name)
     with TestClient(create_app(create_container(settings))) as client:
         assert client.get("/scripts/123/edit").text == "<div id=app></div>"
         assert client.get("/assets/app.js").text == "console.log(1)"

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.audio.master import AudioOptions
-from adapters.settings import project_root
+from adapters.resources import project_root
 from adapters.voices.library import VoiceLibrary
 from core.script import ScriptLimits, SegmenterRules
 from podforge_mofa_engine.dataflow import (

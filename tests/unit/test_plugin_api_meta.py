@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.settings import project_root
+from adapters.resources import project_root
 from ports import hookspecs
 from ports.ledger import Ledger
 from ports.llm import LLM

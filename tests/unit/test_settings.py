@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from adapters.settings import DEFAULT_JWT_SECRET, load_settings, project_root
+from adapters.resources import project_root
+from adapters.settings import DEFAULT_JWT_SECRET, load_settings
 
 
 def test_the_shipped_config_is_the_embedded_default(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.settings import project_root
+from adapters.resources import project_root
 from adapters.voices.library import VoiceLibrary, VoiceLibraryError
 from core.voices import Voice, default_voice_config, normalise_voice_config
 from ports.synthesizer import VoiceSettings

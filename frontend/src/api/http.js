@@ -19,13 +19,15 @@ export class HttpError extends Error {
    * @param {number} status HTTP status, or 0 for a network failure
    * @param {unknown} detail the `detail` of a `{"detail": ...}` body, else the body or status text
    * @param {unknown} [body] the whole decoded body (a 402 adds required, balance, shortfall)
+   * @param {number | null} [retryAfter] seconds from a 429's Retry-After header
    */
-  constructor(status, detail, body = null) {
+  constructor(status, detail, body = null, retryAfter = null) {
     super(typeof detail === 'string' ? detail : JSON.stringify(detail))
     this.name = 'HttpError'
     this.status = status
     this.detail = detail
     this.body = body
+    this.retryAfter = retryAfter
   }
 }
 
@@ -38,6 +40,12 @@ async function readBody(res) {
   } catch {
     return text
   }
+}
+
+/** @param {Response} res @returns {number | null} whole seconds, when the answer says */
+function retryAfterSeconds(res) {
+  const seconds = Number.parseInt(res.headers.get('Retry-After') ?? '', 10)
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null
 }
 
 /** FormData goes as multipart (the browser sets the boundary); anything else as JSON. */
@@ -77,7 +85,7 @@ export async function request(path, { method = 'GET', body, headers = {}, signal
   if (!res.ok) {
     const detail =
       data && typeof data === 'object' && 'detail' in data ? data.detail : data || res.statusText
-    const error = new HttpError(res.status, detail, data)
+    const error = new HttpError(res.status, detail, data, retryAfterSeconds(res))
     if (res.status === 401) {
       localStorage.removeItem(TOKEN_KEY)
       unauthorizedHandler?.(error)

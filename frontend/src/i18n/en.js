@@ -20,7 +20,7 @@ export default {
   auth: {
     signInTitle: 'Sign in to PodForge',
     registerTitle: 'Create your account',
-    bonus: 'New accounts start with 100 free credits.',
+    bonus: 'New accounts start with {n} free credits.',
     username: 'Username',
     usernameOrEmail: 'Username or email',
     email: 'Email',
@@ -268,4 +268,9 @@ export default {
     checkedAt: 'Checked at',
   },
   notFound: { title: 'Page not found', back: 'Back to home' },
+  errors: {
+    tooManySeconds: 'Too many requests. Please try again in {n} seconds.',
+    tooManyMinutes: 'Too many requests. Please try again in {n} minutes.',
+    tooManyLater: 'Too many requests. Please try again later.',
+  },
 }

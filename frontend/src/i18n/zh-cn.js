@@ -20,7 +20,7 @@ export default {
   auth: {
     signInTitle: '登录 PodForge',
     registerTitle: '创建账号',
-    bonus: '新账号赠送 100 积分。',
+    bonus: '新账号赠送 {n} 积分。',
     username: '用户名',
     usernameOrEmail: '用户名或邮箱',
     email: '邮箱',
@@ -267,4 +267,9 @@ export default {
     checkedAt: '检查时间',
   },
   notFound: { title: '页面不存在', back: '返回首页' },
+  errors: {
+    tooManySeconds: '请求过于频繁，请 {n} 秒后再试。',
+    tooManyMinutes: '请求过于频繁，请 {n} 分钟后再试。',
+    tooManyLater: '请求过于频繁，请稍后再试。',
+  },
 }
