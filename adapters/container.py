@@ -13,7 +13,9 @@ from sqlalchemy.orm import sessionmaker
 
 from adapters.auth.passwords import Argon2PasswordHasher
 from adapters.auth.rate_limit import LimitsRateLimits, redis_storage
+from adapters.auth.stream_tickets import StreamTickets
 from adapters.auth.tokens import JwtTokens
+from adapters.credentials import MemoryCredentialStore, RedisCredentialStore
 from adapters.db.engine import create_db_engine
 from adapters.db.ledger import SqlAlchemyLedger
 from adapters.db.unit_of_work import SqlAlchemyUnitOfWork
@@ -30,6 +32,7 @@ from adapters.voices.providers import open_synthesizers
 from core.billing import BillingRules
 from core.script import rules_from_config
 from core.services.rendering import RenderDeps
+from ports.credentials import CredentialStore
 from ports.persistence import UnitOfWork
 from ports.plugins import PORTS, AdapterContext
 from ports.queue import Queue
@@ -92,6 +95,14 @@ def make_status_cache(settings: Settings, redis: Callable[[], Redis]) -> StatusC
     if settings.queue.type == "redis":
         return RedisStatusCache(redis(), settings.redis.url)
     return MemoryStatusCache()
+
+
+def make_credential_store(settings: Settings, redis: Callable[[], Redis]) -> CredentialStore:
+    """Shared through Redis when the deployment has it: a token revoked through one API
+    process is refused by all."""
+    if settings.queue.type == "redis":
+        return RedisCredentialStore(redis(), settings.redis.url)
+    return MemoryCredentialStore()
 
 
 def make_segment_cache(settings: Settings, redis: Callable[[], Redis]) -> SegmentCache:
@@ -210,6 +221,11 @@ class Container(containers.DeclarativeContainer):
     llm = providers.Singleton(build_adapter, adapter_registry, "llm", settings, adapter_context)
     prompts = providers.Singleton(PromptLibrary, providers.Object(resource("prompts")))
     status_cache = providers.Singleton(make_status_cache, settings, redis.provider)
+    credentials = providers.Singleton(make_credential_store, settings, redis.provider)
+    stream_tickets = providers.Singleton(
+        StreamTickets, credentials, providers.Callable(lambda s: s.auth.stream_ticket_seconds,
+                                                       settings)
+    )
     render_deps = providers.Singleton(
         make_render_deps, settings, unit_of_work.provider, tts_engine, storage, status_cache,
         billing_rules,

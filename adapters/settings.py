@@ -26,6 +26,7 @@ from pydantic_settings import (
 )
 
 from adapters.resources import resource
+from adapters.secret_strength import weakness
 
 DEFAULT_JWT_SECRET = "change-me-dev-only-secret"
 CONFIG_ENV_VAR = "PODFORGE_CONFIG"
@@ -151,6 +152,7 @@ class AuthSection(Section):
     jwt_expire_minutes: int = Field(60 * 24, gt=0)
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
     download_token_minutes: int = Field(60, gt=0)
+    stream_ticket_seconds: int = Field(60, ge=5, le=600)
 
 
 class MetricsSection(Section):
@@ -241,15 +243,19 @@ class Settings(BaseSettings):
         return tuple(sources)
 
     @model_validator(mode="after")
-    def _no_default_secret_outside_dev(self) -> Settings:
-        if self.app.env != "dev" and (
-            self.auth.jwt_secret.get_secret_value() == DEFAULT_JWT_SECRET
-        ):
-            raise ValueError(
-                f"[auth] jwt_secret still has its default value, which is only allowed with "
-                f"[app] env = \"dev\" (env is {self.app.env!r}): set PODFORGE_AUTH__JWT_SECRET"
-            )
-        return self
+    def _strong_secret_outside_dev(self) -> Settings:
+        if self.app.env == "dev":
+            return self
+        problem = weakness(self.auth.jwt_secret.get_secret_value())
+        if problem is None:
+            return self
+        default = (" (its default value, allowed only with [app] env = \"dev\")"
+                   if self.auth.jwt_secret.get_secret_value() == DEFAULT_JWT_SECRET else "")
+        raise ValueError(
+            f"[auth] jwt_secret is refused with env {self.app.env!r}{default}: {problem}. "
+            f"Generate one with `python -c \"import secrets; print(secrets.token_urlsafe(48))\"` "
+            f"or `openssl rand -base64 48` and set PODFORGE_AUTH__JWT_SECRET"
+        )
 
     @property
     def data_dir(self) -> Path:

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
-import weakref
 from typing import Any
 
-from redis.asyncio import BlockingConnectionPool
-from redis.asyncio import Redis as AsyncRedis
-
+from adapters.async_redis import LoopClients
 from ports.status_cache import StatusCache, TaskState
 
 DAY = 24 * 3600
 ACCOUNT_SECONDS = 60  # how stale an account's status may be if a change's write was lost
-# poll() connections per event loop: many polls wait briefly for one rather than failing.
-POLL_CONNECTIONS = 32
-POLL_WAIT_SECONDS = 10
 
 
 class MemoryStatusCache(StatusCache):
@@ -52,16 +45,7 @@ class RedisStatusCache(StatusCache):
         self.url = url
         self.namespace = namespace
         self.accounts = accounts
-        # poll()'s clients: an asyncio connection belongs to the event loop that opened it.
-        self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncRedis] = (
-            weakref.WeakKeyDictionary())
-
-    def _async_client(self) -> AsyncRedis:
-        loop = asyncio.get_running_loop()
-        if loop not in self._async:
-            self._async[loop] = AsyncRedis.from_pool(BlockingConnectionPool.from_url(
-                self.url, max_connections=POLL_CONNECTIONS, timeout=POLL_WAIT_SECONDS))
-        return self._async[loop]
+        self._async = LoopClients(url)  # poll()'s clients
 
     def put(self, state: TaskState) -> None:
         key = f"{self.namespace}:{state.task_id}"
@@ -93,13 +77,11 @@ class RedisStatusCache(StatusCache):
 
     async def poll(self, task_id: str, user_id: str) -> tuple[TaskState | None, str | None]:
         """One round trip for both keys."""
-        async with self._async_client().pipeline(transaction=False) as pipe:
+        async with self._async.current().pipeline(transaction=False) as pipe:
             pipe.hgetall(f"{self.namespace}:{task_id}")
             pipe.get(f"{self.accounts}:{user_id}")
             values, account = await pipe.execute()
         return self._state(task_id, values), account.decode() if account is not None else None
 
     async def aclose(self) -> None:
-        client = self._async.pop(asyncio.get_running_loop(), None)
-        if client is not None:
-            await client.aclose()
+        await self._async.aclose()

@@ -45,6 +45,7 @@ def create_app(container: Container | None = None) -> FastAPI:
             if workers is not None:
                 workers.stop()
             await container.status_cache().aclose()
+            await container.credentials().aclose()
             container.shutdown_resources()
 
     app = FastAPI(

@@ -12,11 +12,13 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from adapters.auth.stream_tickets import StreamTickets
 from adapters.auth.tokens import InvalidToken, JwtTokens
 from adapters.container import Container
 from adapters.settings import Settings
 from adapters.voices.library import VoiceLibrary
 from adapters.voices.previews import VoicePreviews
+from api.schemas import Text
 from core.accounts import User
 from core.billing import BillingRules
 from core.errors import NotFound
@@ -28,6 +30,7 @@ from core.services.accounts import (
     require_active,
 )
 from core.text import unstorable
+from ports.credentials import CredentialStore
 from ports.persistence import PasswordHasher, PaymentProvider, UnitOfWork
 from ports.queue import Queue
 from ports.rate_limits import RateLimits
@@ -76,32 +79,68 @@ PaymentsDep = Annotated[PaymentProvider, Depends(provided("payments"))]
 ScriptRulesDep = Annotated[tuple[SegmenterRules, ScriptLimits], Depends(provided("script_rules"))]
 EngineDep = Annotated[TTSEngine, Depends(provided("tts_engine"))]
 StatusCacheDep = Annotated[StatusCache, Depends(provided("status_cache"))]
+CredentialsDep = Annotated[CredentialStore, Depends(provided("credentials"))]
+StreamTicketsDep = Annotated[StreamTickets, Depends(provided("stream_tickets"))]
 
 
 def unauthorized(detail: str) -> HTTPException:
     return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def token_subject(tokens: JwtTokens, token: str | None) -> str:
-    """The user id a bearer token was issued to. 401 without a valid token."""
+REVOKED = "the token was revoked (signed out, or the password changed): sign in again"
+NO_ACCOUNT = "the token's account no longer exists"
+
+
+def decoded_claims(tokens: JwtTokens, token: str | None) -> dict[str, Any]:
+    """The claims of a bearer token we issued, unchecked for revocation. 401 without one."""
     if not token:
         raise unauthorized("sign in first: send Authorization: Bearer <token>")
     try:
-        return str(tokens.decode(token)["sub"])
+        return tokens.decode(token)
     except InvalidToken:
         raise unauthorized("the token is invalid or has expired: sign in again") from None
 
 
-NO_ACCOUNT = "the token's account no longer exists"
+def access_claims(tokens: JwtTokens, credentials: CredentialStore,
+                  token: str | None) -> dict[str, Any]:
+    """The claims of a valid bearer token that nobody revoked. 401 otherwise."""
+    claims = decoded_claims(tokens, token)
+    if credentials.revoked(claims.get("jti"), str(claims["sub"]), float(claims["iat"])):
+        raise unauthorized(REVOKED)
+    return claims
 
 
-def user_for_token(uow: UnitOfWork, tokens: JwtTokens, token: str | None) -> User:
+async def access_claims_async(tokens: JwtTokens, credentials: CredentialStore,
+                              token: str | None) -> dict[str, Any]:
+    """:func:`access_claims` for the endpoints polled often: no thread, one round trip."""
+    claims = decoded_claims(tokens, token)
+    if await credentials.revoked_async(claims.get("jti"), str(claims["sub"]),
+                                       float(claims["iat"])):
+        raise unauthorized(REVOKED)
+    return claims
+
+
+def user_for_token(uow: UnitOfWork, tokens: JwtTokens, credentials: CredentialStore,
+                   token: str | None) -> User:
     """The active user a bearer token belongs to. 401 without a valid token; 403 if locked."""
     try:
-        user = get_user(uow=uow, user_id=token_subject(tokens, token))
+        user = get_user(uow=uow, user_id=str(access_claims(tokens, credentials, token)["sub"]))
     except NotFound:
         raise unauthorized(NO_ACCOUNT) from None
     return require_active(user)
+
+
+def active_user_id(uow: UnitOfWork, cache: StatusCache, user_id: str) -> str:
+    """``user_id`` if its account is active, from the status cache when it knows, else from
+    the database (remembered there). 401 if the account is gone, 403 if it is locked."""
+    status = cache.account(user_id)
+    if status is None:
+        try:
+            status = remembered_account_status(uow=uow, cache=cache, user_id=user_id)
+        except NotFound:
+            raise unauthorized(NO_ACCOUNT) from None
+    refuse_unless_active(status)
+    return user_id
 
 
 async def polling_user_id(uow: UnitOfWork, cache: StatusCache, user_id: str,
@@ -119,19 +158,36 @@ async def polling_user_id(uow: UnitOfWork, cache: StatusCache, user_id: str,
     return user_id
 
 
-def get_current_user(uow: UnitOfWorkDep, tokens: TokensDep,
+def get_access_claims(tokens: TokensDep, credentials: CredentialsDep,
+                      token: Annotated[str | None, Depends(bearer)]) -> dict[str, Any]:
+    """The claims of the request's valid, unrevoked bearer token."""
+    return access_claims(tokens, credentials, token)
+
+
+def get_current_user(uow: UnitOfWorkDep, tokens: TokensDep, credentials: CredentialsDep,
                      token: Annotated[str | None, Depends(bearer)]) -> User:
     """The signed-in, active user."""
-    return user_for_token(uow, tokens, token)
+    return user_for_token(uow, tokens, credentials, token)
 
 
-async def get_stream_user_id(uow: UnitOfWorkDep, tokens: TokensDep, cache: StatusCacheDep,
+async def get_stream_user_id(task_id: str, uow: UnitOfWorkDep, tokens: TokensDep,
+                             cache: StatusCacheDep, credentials: CredentialsDep,
+                             tickets: StreamTicketsDep,
                              token: Annotated[str | None, Depends(bearer)],
-                             access_token: Annotated[str | None, Query()] = None) -> str:
-    """The signed-in, active user's id, also taking ``?access_token=``: EventSource cannot
-    send headers."""
-    return await polling_user_id(uow, cache, token_subject(tokens, token or access_token),
-                                 known=None)
+                             ticket: Annotated[Text | None, Query(
+                                 description="a stream ticket from POST "
+                                             "/api/tasks/{task_id}/events/ticket")] = None,
+                             ) -> str:
+    """The signed-in, active user's id, from the Authorization header or, since EventSource
+    cannot send headers, from a single-use ``?ticket=`` (never the access token itself: URLs
+    end up in logs)."""
+    if ticket:
+        user_id = await tickets.redeem(ticket, task_id=task_id)
+        if user_id is None:
+            raise unauthorized("the stream ticket is invalid, used or expired: ask for a new one")
+    else:
+        user_id = str((await access_claims_async(tokens, credentials, token))["sub"])
+    return await polling_user_id(uow, cache, user_id, known=None)
 
 
 async def storable_path_parameters(request: Request) -> None:
@@ -176,6 +232,7 @@ def limited_per_user(name: str) -> Any:
         limits.hit(name, user.id)
 
     return Depends(count)
+AccessClaims = Annotated[dict[str, Any], Depends(get_access_claims)]
 BearerToken = Annotated[str | None, Depends(bearer)]
 StreamUserId = Annotated[str, Depends(get_stream_user_id)]
 Limit = Annotated[int, Query(ge=1, le=100)]

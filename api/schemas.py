@@ -66,6 +66,16 @@ class TokenOut(BaseModel):
     expires_in: int
 
 
+class PasswordChangeIn(BaseModel):
+    current_password: Annotated[Text, Field(min_length=1, max_length=256)]
+    new_password: Annotated[Text, Field(min_length=1, max_length=256)]
+
+
+class StreamTicketOut(BaseModel):
+    ticket: str
+    expires_in: int = Field(description="seconds the ticket stays usable, once")
+
+
 class UserOut(BaseModel):
     id: str
     username: str

@@ -39,21 +39,22 @@ def common_passwords() -> frozenset[str]:
     return frozenset(gzip.decompress(data).decode().split())
 
 
-def check_password(password: str, *, username: str, email: str) -> None:
+def check_password(password: str, *, username: str, email: str,
+                   field: str = "password") -> None:
     """The rule every new password follows: long enough, not among the most common ones, and
     not built on the account's username or the name part of its email.
 
-    :raises InvalidInput: (field ``password``) saying which rule it breaks.
+    :raises InvalidInput: (naming ``field``) saying which rule it breaks.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"password must have at least {MIN_PASSWORD_LENGTH} characters",
-                           field="password")
+        raise InvalidInput(f"{field} must have at least {MIN_PASSWORD_LENGTH} characters",
+                           field=field)
     folded = password.casefold()
     if folded in common_passwords():
-        raise InvalidInput("password is too common: choose one that is harder to guess",
-                           field="password")
+        raise InvalidInput(f"{field} is too common: choose one that is harder to guess",
+                           field=field)
     for part, name in (("username", username), ("email", email.partition("@")[0])):
         name = name.casefold()
         # A name of one or two letters is in too many good passwords to refuse them all.
         if name == folded or (len(name) >= 3 and name in folded):
-            raise InvalidInput(f"password must not contain your {part}", field="password")
+            raise InvalidInput(f"{field} must not contain your {part}", field=field)

@@ -59,6 +59,10 @@ class UserRepository(abc.ABC):
         the balance: two such transactions then queue instead of deadlocking."""
 
     @abc.abstractmethod
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        """Replace the user's password hash."""
+
+    @abc.abstractmethod
     def page(self, *, limit: int, offset: int) -> tuple[list[User], int]:
         """A page of users, oldest first, and the total."""
 

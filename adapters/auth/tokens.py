@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
 from jose import JWTError, jwk, jwt
@@ -24,10 +25,14 @@ class JwtTokens:
 
     def issue(self, user_id: str, purpose: str = "access", lifetime: int | None = None,
               **extra: str) -> str:
-        """A signed token for ``user_id``; ``purpose`` keeps download tokens out of the API."""
-        now = int(time.time())
-        claims = {**extra, "sub": user_id, "iss": self.issuer, "iat": now,
-                  "exp": now + (lifetime or self.lifetime), "pur": purpose}
+        """A signed token for ``user_id``; ``purpose`` keeps download tokens out of the API.
+        Access tokens carry an id (``jti``) so that signing out can revoke one; ``iat`` keeps
+        its fraction of a second so that a password change revokes every earlier token."""
+        now = time.time()
+        claims: dict[str, Any] = {**extra, "sub": user_id, "iss": self.issuer, "iat": now,
+                                  "exp": int(now) + (lifetime or self.lifetime), "pur": purpose}
+        if purpose == "access":
+            claims["jti"] = uuid.uuid4().hex
         return str(jwt.encode(claims, self._key, algorithm=self.algorithm))
 
     def decode(self, token: str, purpose: str = "access") -> dict[str, Any]:
@@ -43,3 +48,8 @@ class JwtTokens:
         if claims.get("pur") != purpose:
             raise InvalidToken("token issued for another purpose")
         return claims
+
+    @staticmethod
+    def seconds_left(claims: dict[str, Any]) -> int:
+        """How long the token of ``claims`` stays valid: what a revocation must outlast."""
+        return max(int(claims["exp"] - time.time()) + 1, 1)

@@ -38,14 +38,15 @@ def _begin_immediate(connection: Any) -> None:
 
 def create_db_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Engine:
     """An engine for ``url``; for SQLite, creates the file's folder and turns on FK checks.
-    The pool sizes apply to PostgreSQL (SQLite keeps its own pool)."""
+    The pool sizes apply to PostgreSQL (SQLite keeps its own pool). Errors never quote the
+    statement's parameters: they carry password hashes and emails into logs."""
     full_url = make_url(driver_url(url))
     if full_url.get_backend_name() == "sqlite":
         if full_url.database and full_url.database != ":memory:":
             Path(full_url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(full_url)
+        engine = create_engine(full_url, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin_immediate)
         return engine
     return create_engine(full_url, pool_pre_ping=True, pool_size=pool_size,
-                         max_overflow=max_overflow)
+                         max_overflow=max_overflow, hide_parameters=True)

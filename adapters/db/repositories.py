@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from adapters.db import models
@@ -15,6 +16,7 @@ from adapters.db.ledger import as_uuid, lock_user, to_entry
 from adapters.db.models import utcnow
 from core.accounts import User
 from core.entities import PurchaseOrder, ScriptRecord
+from core.errors import Conflict
 from core.states import ScriptSource, UserStatus
 from ports.ledger import LedgerEntry, TransactionType
 from ports.persistence import (
@@ -23,6 +25,13 @@ from ports.persistence import (
     TransactionRepository,
     UserRepository,
 )
+
+
+def taken_field(clash: IntegrityError) -> str:
+    """The unique column a failed user insert collided on, from the constraint the database
+    names (``uq_users_email`` on PostgreSQL, ``users.email`` on SQLite)."""
+    constraint = getattr(getattr(clash.orig, "diag", None), "constraint_name", None)
+    return "email" if (constraint or str(clash.orig)).endswith("email") else "username"
 
 
 def to_user(row: models.User) -> User:
@@ -39,7 +48,11 @@ class SqlUserRepository(UserRepository):
                           credit_balance=0, total_credit_purchased=0,
                           status=UserStatus.ACTIVE.value)
         self.session.add(row)
-        self.session.flush()
+        try:
+            self.session.flush()
+        except IntegrityError as clash:  # a registration that raced the taken() check
+            field = taken_field(clash)
+            raise Conflict(f"that {field} is already registered", field=field) from None
         return to_user(row)
 
     def get(self, user_id: str) -> User | None:
@@ -71,6 +84,10 @@ class SqlUserRepository(UserRepository):
         uid = as_uuid(user_id)
         row = self.session.execute(lock_user(uid)).scalar_one_or_none() if uid else None
         return to_user(row) if row else None
+
+    def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        self.session.execute(update(models.User).where(models.User.id == as_uuid(user_id))
+                             .values(password_hash=password_hash))
 
     def page(self, *, limit: int, offset: int) -> tuple[list[User], int]:
         total = self.session.execute(select(func.count()).select_from(models.User)).scalar_one()

@@ -11,35 +11,50 @@ from adapters.auth.tokens import InvalidToken
 from api.audio_links import MIME_TYPES, download_name
 from api.dependencies import (
     SIGNED_IN_ERRORS,
+    CredentialsDep,
     SettingsDep,
+    StatusCacheDep,
     StorageDep,
     TokensDep,
     UnitOfWorkDep,
+    active_user_id,
     bearer,
     user_for_token,
 )
 from api.ranges import byte_range
+from api.schemas import Text
 from ports.storage import ObjectNotFound
 
 router = APIRouter(prefix="/api/audio", tags=["audio"], responses=SIGNED_IN_ERRORS)
 
 
-@router.get("/{audio_id}/download", responses={206: {}, 401: {}, 404: {}, 416: {}})
+def link_user_id(token: str, audio_id: str, tokens: TokensDep,
+                 credentials: CredentialsDep) -> str:
+    """Whose signed link ``token`` is, if it is for this file and still valid. A password
+    change ends links signed before it, as it ends the sessions."""
+    try:
+        claims = tokens.decode(token, purpose="download")
+    except InvalidToken:
+        raise HTTPException(401, "the download link is invalid or has expired") from None
+    if claims.get("aid") != audio_id:
+        raise HTTPException(401, "the download link is for another file")
+    if credentials.revoked(None, str(claims["sub"]), float(claims["iat"])):
+        raise HTTPException(401, "the download link was revoked: open the task again")
+    return str(claims["sub"])
+
+
+@router.get("/{audio_id}/download", responses={206: {}, 401: {}, 403: {}, 404: {}, 416: {}})
 def download(audio_id: str, uow: UnitOfWorkDep, tokens: TokensDep, storage: StorageDep,
-             settings: SettingsDep, authorization: Annotated[str | None, Depends(bearer)],
-             token: Annotated[str | None, Query(description="signed download token")] = None,
+             settings: SettingsDep, credentials: CredentialsDep, cache: StatusCacheDep,
+             authorization: Annotated[str | None, Depends(bearer)],
+             token: Annotated[Text | None, Query(description="signed download token")] = None,
              range_header: Annotated[str | None, Header(alias="Range")] = None) -> Response:
-    """The file; with a signed ``?token=`` no Authorization header is needed."""
+    """The file; with a signed ``?token=`` no Authorization header is needed, but the
+    account must still be active."""
     if token:
-        try:
-            claims = tokens.decode(token, purpose="download")
-        except InvalidToken:
-            raise HTTPException(401, "the download link is invalid or has expired") from None
-        if claims.get("aid") != audio_id:
-            raise HTTPException(401, "the download link is for another file")
-        user_id = str(claims["sub"])
+        user_id = active_user_id(uow, cache, link_user_id(token, audio_id, tokens, credentials))
     else:
-        user_id = user_for_token(uow, tokens, authorization).id
+        user_id = user_for_token(uow, tokens, credentials, authorization).id
     with uow:
         audio = uow.tasks.get_audio(audio_id, user_id=user_id)
     if audio is None:

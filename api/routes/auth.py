@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, Form, Response
 
 from api.dependencies import (
+    AccessClaims,
     BillingRulesDep,
     ClientAddress,
+    CredentialsDep,
     CurrentUser,
     PasswordHasherDep,
     RateLimitsDep,
+    SettingsDep,
     TokensDep,
     UnitOfWorkDep,
     limited_per_address,
+    limited_per_user,
 )
-from api.schemas import LoginIn, RegisterIn, Text, TokenOut, UserOut
-from core.services.accounts import authenticate, register_user
+from api.schemas import LoginIn, PasswordChangeIn, RegisterIn, Text, TokenOut, UserOut
+from core.services.accounts import authenticate, change_password, register_user
 
 router = APIRouter(tags=["auth"])
 
@@ -70,3 +74,26 @@ def token(form: Annotated[PasswordForm, Depends()], address: ClientAddress,
 def me(user: CurrentUser) -> UserOut:
     """The signed-in user, with the current balance."""
     return UserOut.of(user)
+
+
+@router.post("/api/auth/logout", status_code=204, responses={401: {}})
+def logout(claims: AccessClaims, tokens: TokensDep, credentials: CredentialsDep) -> Response:
+    """Revoke the token this request carries, in every API process; other sessions go on."""
+    if "jti" in claims:  # tokens from before ids were given can only expire
+        credentials.revoke_token(str(claims["jti"]), seconds=tokens.seconds_left(claims))
+    return Response(status_code=204)
+
+
+# Guessing the current password here counts against the account's sign-in budget.
+@router.post("/api/users/me/password", responses={401: {}, 403: {}, 422: {}, 429: {}},
+             dependencies=[limited_per_user("login_account")])
+def new_password(body: PasswordChangeIn, user: CurrentUser, uow: UnitOfWorkDep,
+                 hasher: PasswordHasherDep, tokens: TokensDep, credentials: CredentialsDep,
+                 settings: SettingsDep) -> TokenOut:
+    """Change the password: every token issued before, on any device, stops working (signed
+    download links too); the answer carries a fresh one for this session."""
+    longest = max(tokens.lifetime, settings.auth.download_token_minutes * 60)
+    change_password(uow=uow, hasher=hasher, credentials=credentials, user=user,
+                    current_password=body.current_password, new_password=body.new_password,
+                    token_seconds=longest)
+    return TokenOut(access_token=tokens.issue(user.id), expires_in=tokens.lifetime)

@@ -26,14 +26,24 @@ from api.dependencies import (
     SettingsDep,
     StatusCacheDep,
     StorageDep,
+    StreamTicketsDep,
     StreamUserId,
     TokensDep,
     UnitOfWorkDep,
+    access_claims_async,
     limited_per_user,
     polling_user_id,
-    token_subject,
 )
-from api.schemas import AudioOut, TaskCreated, TaskIn, TaskOut, TaskPage, TaskStatusOut, Text
+from api.schemas import (
+    AudioOut,
+    StreamTicketOut,
+    TaskCreated,
+    TaskIn,
+    TaskOut,
+    TaskPage,
+    TaskStatusOut,
+    Text,
+)
 from core.entities import AudioRecord
 from core.services import tasks as service
 from core.states import TaskStatus
@@ -134,9 +144,9 @@ def current_status(task_id: str, user_id: str, uow: UnitOfWork, cache: StatusCac
 async def status(task_id: str, token: BearerToken, container: ContainerDep) -> TaskStatusOut:
     """Cheap to poll (every 3 seconds is plenty): until the task completes, one round trip to
     the status cache and no database query."""
-    # Providers are taken from the container as needed: the usual answer needs two of them.
+    # Providers are taken from the container as needed: the usual answer needs three of them.
     tokens, cache = container.tokens(), container.status_cache()
-    user_id = token_subject(tokens, token)
+    user_id = str((await access_claims_async(tokens, container.credentials(), token))["sub"])
     state, account = await cache.poll(task_id, user_id)
     uow = container.unit_of_work()
     await polling_user_id(uow, cache, user_id, account)
@@ -152,12 +162,23 @@ async def status(task_id: str, token: BearerToken, container: ContainerDep) -> T
     return answer
 
 
-@router.get("/{task_id}/events", responses={401: {}, 404: {}})
+@router.post("/{task_id}/events/ticket", responses={401: {}, 403: {}, 404: {}})
+def events_ticket(task_id: str, user: CurrentUser, uow: UnitOfWorkDep,
+                  tickets: StreamTicketsDep) -> StreamTicketOut:
+    """A single-use ticket that opens this task's event stream (``GET …/events?ticket=``)
+    within ``expires_in`` seconds: EventSource cannot send the Authorization header."""
+    service.task_status(uow=uow, user_id=user.id, task_id=task_id)  # 404 unless the user's
+    return StreamTicketOut(ticket=tickets.issue(user_id=user.id, task_id=task_id),
+                           expires_in=tickets.seconds)
+
+
+@router.get("/{task_id}/events", responses={401: {}, 403: {}, 404: {}})
 async def events(task_id: str, user_id: StreamUserId, uow: UnitOfWorkDep, cache: StatusCacheDep,
                  settings: SettingsDep, tokens: TokensDep,
                  storage: StorageDep) -> EventSourceResponse:
     """Server-Sent Events: ``progress`` whenever it changes, then ``end`` with the final
-    status. Works whichever process renders the task."""
+    status. Works whichever process renders the task. Open it with the Authorization header
+    or, from a browser's EventSource, with ``?ticket=`` from ``POST …/events/ticket``."""
     links = Links(settings, tokens, storage)
     first = await run_in_threadpool(current_status, task_id, user_id, uow, cache, links)
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import time
 
 from core.accounts import User, check_password
 from core.billing import BillingRules
 from core.errors import AccountLocked, AuthenticationFailed, Conflict, InvalidInput, NotFound
 from core.states import UserStatus
+from ports.credentials import CredentialStore
 from ports.ledger import LedgerEntry
 from ports.persistence import PasswordHasher, UnitOfWork
 from ports.rate_limits import RateLimits
@@ -32,6 +34,23 @@ def register_user(*, uow: UnitOfWork, hasher: PasswordHasher, rules: BillingRule
         registered = uow.users.get(user.id)
     assert registered is not None
     return registered
+
+
+def change_password(*, uow: UnitOfWork, hasher: PasswordHasher, credentials: CredentialStore,
+                    user: User, current_password: str, new_password: str,
+                    token_seconds: int) -> None:
+    """Set a new password and revoke every token issued until now (``token_seconds``: how
+    long the last of them could live). Revoking comes first: should the update fail, the
+    sessions are ended anyway, never kept with a password the user meant to replace."""
+    if not hasher.verify(user.password_hash, current_password):
+        raise InvalidInput("current_password is not the account's password",
+                           field="current_password")
+    check_password(new_password, username=user.username, email=user.email,
+                   field="new_password")
+    credentials.revoke_tokens_before(user.id, time.time(), seconds=token_seconds)
+    with uow:
+        uow.users.set_password_hash(user.id, hasher.hash(new_password))
+        uow.commit()
 
 
 def authenticate(*, uow: UnitOfWork, hasher: PasswordHasher, limits: RateLimits, login: str,

@@ -96,9 +96,10 @@ describe('App shell with a session', () => {
 
   it('shows the sections, the user and the balance, and signs out', async () => {
     localStorage.setItem(TOKEN_KEY, 'jwt')
-    fakeApi({
+    const fetchMock = fakeApi({
       'GET /api/users/me': USER,
       'GET /api/voices': [],
+      'POST /api/auth/logout': () => new Response(null, { status: 204 }),
     })
     const wrapper = await mountApp('/voices')
     for (const id of ['nav-scripts', 'nav-studio', 'nav-templates', 'nav-tasks', 'nav-credits', 'nav-voices']) {
@@ -109,9 +110,22 @@ describe('App shell with a session', () => {
 
     await wrapper.find('[data-testid="sign-out"]').trigger('click')
     await flushPromises()
+    expect(fetchMock.calls('POST /api/auth/logout')[0][1].headers.Authorization).toBe('Bearer jwt')
     expect(localStorage.getItem(TOKEN_KEY)).toBeNull()
     expect(wrapper.router.currentRoute.value.name).toBe('login')
     expect(wrapper.find('[data-testid="nav-scripts"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
+
+  it('opens the account page with the change-password form from the user corner', async () => {
+    localStorage.setItem(TOKEN_KEY, 'jwt')
+    localStorage.setItem(LANG_KEY, 'en')
+    fakeApi({ 'GET /api/users/me': USER, 'GET /api/voices': [] })
+    const wrapper = await mountApp('/voices')
+    await wrapper.find('[data-testid="nav-account"]').trigger('click')
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="password-form"]').exists()).toBe(true))
+    expect(wrapper.router.currentRoute.value.name).toBe('account')
+    expect(wrapper.find('[data-testid="account-who"]').text()).toContain('ada')
     wrapper.unmount()
   })
 

@@ -27,6 +27,7 @@ export const routes = [
   { path: '/studio/new', name: 'studio-new', component: () => import('./conversations/NewConversationView.vue'), meta: signedIn },
   { path: '/studio/:id', name: 'conversation', component: () => import('./conversations/ConversationView.vue'), meta: signedIn },
   { path: '/templates', name: 'templates', component: () => import('./templates/TemplatesView.vue') },
+  { path: '/account', name: 'account', component: () => import('./auth/AccountView.vue'), meta: signedIn },
   { path: '/credits', name: 'credits', component: () => import('./credits/CreditsView.vue'), meta: signedIn },
   { path: '/voices', name: 'voices', component: () => import('./voices/VoicesView.vue') },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./NotFoundView.vue') },

@@ -10,6 +10,7 @@ Example, for a third-party storage plugin::
             return MyStorage(...)
 """
 
+from ports.contracts.credentials import CredentialStoreContract
 from ports.contracts.ledger import LedgerContract
 from ports.contracts.llm import LLMContract
 from ports.contracts.queue import QueueContract
@@ -18,6 +19,7 @@ from ports.contracts.synthesizer import SynthesizerContract
 from ports.contracts.tts_engine import TTSEngineContract
 
 __all__ = [
+    "CredentialStoreContract",
     "LLMContract",
     "LedgerContract",
     "QueueContract",

@@ -3,6 +3,7 @@ and the configuration shipped to Kubernetes loads."""
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import subprocess
 import tomllib
@@ -70,7 +71,7 @@ def test_kubernetes_manifests_are_complete_and_the_config_loads(
             ("Service", "podforge-api"), ("Ingress", "podforge"),
             ("ConfigMap", "podforge-config"), ("Secret", "podforge-secrets")} <= kinds
     config = next(d for d in documents if d["kind"] == "ConfigMap")["data"]["config.toml"]
-    monkeypatch.setenv("PODFORGE_AUTH__JWT_SECRET", "from-the-kubernetes-secret")
+    monkeypatch.setenv("PODFORGE_AUTH__JWT_SECRET", secrets.token_urlsafe(48))
     settings = Settings(**tomllib.loads(config))
     assert (settings.app.env, settings.queue.type, settings.storage.type) == (
         "production", "redis", "s3")

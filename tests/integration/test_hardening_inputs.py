@@ -26,6 +26,7 @@ GOOD = "**Alice:** Hello there.\n**Bob:** Hi Alice.\n"
 TOPIC = {"topic": "why background jobs keep web apps fast", "style": "educational",
          "target_duration": 60, "speakers": ["Alice", "Bob"]}
 NUL, SURROGATE = "\u0000", "\ud800"
+NEW_PASSWORD = "a quite different passphrase"
 TABLES = (models.User, models.Script, models.Conversation, models.ConversationMessage,
           models.Task, models.CreditTransaction)
 
@@ -124,6 +125,13 @@ JSON_FIELDS: list[tuple[str, str, Request]] = [
         "POST", "/api/tasks", as_json({"script_id": s["script"], "voice_config": {
             "Alice": {"voice_id": "en-us-sarah", "emotion": f"calm{bad}"},
             "Bob": "en-gb-oliver"}}))),
+    # Last: a password change that went through would sign this user out.
+    ("current password", "current_password", lambda s, bad: (
+        "POST", "/api/users/me/password", as_json({"current_password": f"{PASSWORD}{bad}",
+                                                   "new_password": NEW_PASSWORD}))),
+    ("new password", "new_password", lambda s, bad: (
+        "POST", "/api/users/me/password", as_json({"current_password": PASSWORD,
+                                                   "new_password": f"{NEW_PASSWORD}{bad}"}))),
 ]
 # Forms, query strings and paths carry no lone surrogate (their bytes are decoded as UTF-8
 # with replacement), but they do carry U+0000.

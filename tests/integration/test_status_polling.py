@@ -75,6 +75,8 @@ def test_an_account_suspended_from_the_command_line_is_refused_at_its_next_poll(
     user, task_id = waiting_task(deployment)
     url = f"/api/tasks/{task_id}/status"
     assert client.get(url, headers=user["headers"]).status_code == 200
+    ticket = client.post(f"/api/tasks/{task_id}/events/ticket",
+                         headers=user["headers"]).json()["ticket"]
 
     def suspend(*flags: str) -> None:
         subprocess.run([str(PODFORGE), "users", "suspend", user["username"], *flags],
@@ -84,8 +86,10 @@ def test_an_account_suspended_from_the_command_line_is_refused_at_its_next_poll(
     refused = client.get(url, headers=user["headers"])
     assert refused.status_code == 403 and "suspended" in refused.json()["detail"]
     events = client.get(f"/api/tasks/{task_id}/events",
-                        params={"access_token": user["headers"]["Authorization"][7:]})
-    assert events.status_code == 403
+                        params={"ticket": ticket})
+    assert events.status_code == 403  # a ticket taken before the suspension opens nothing
+    assert client.post(f"/api/tasks/{task_id}/events/ticket",
+                       headers=user["headers"]).status_code == 403
     suspend("--lift")
     assert client.get(url, headers=user["headers"]).status_code == 200
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,7 @@ def test_production_refuses_to_start_with_the_default_jwt_secret(
     monkeypatch.setenv("PODFORGE_APP__ENV", "production")
     with pytest.raises(ValidationError, match="PODFORGE_AUTH__JWT_SECRET"):
         load_settings(project_root() / "config.toml")
-    monkeypatch.setenv("PODFORGE_AUTH__JWT_SECRET", "a-real-secret-from-the-environment")
+    monkeypatch.setenv("PODFORGE_AUTH__JWT_SECRET", secrets.token_urlsafe(48))
     assert load_settings(project_root() / "config.toml").app.env == "production"
 
 

@@ -225,9 +225,10 @@ def test_the_watchdog_fails_a_task_past_its_time_limit_and_stops_it(make_client:
 def test_events_stream_progress_then_the_final_status(client: TestClient) -> None:
     user = sign_up(client)
     task_id = submit(client, user, new_script(client, user)).json()["task_id"]
-    token = user["headers"]["Authorization"].split()[1]
+    ticket = client.post(f"/api/tasks/{task_id}/events/ticket",
+                         headers=user["headers"]).json()["ticket"]
     events: list[tuple[str, dict[str, Any]]] = []
-    with client.stream("GET", f"/api/tasks/{task_id}/events?access_token={token}") as stream:
+    with client.stream("GET", f"/api/tasks/{task_id}/events?ticket={ticket}") as stream:
         events += read_events(stream, until="end")
     *progress, (last_name, last) = events
     assert last_name == "end" and last["status"] == "completed" and len(last["audio"]) == 2

@@ -1,4 +1,4 @@
-// API calls for accounts: register, sign in, the current user.
+// API calls for accounts: register, sign in and out, the current user, a new password.
 import { http } from '../api/http.js'
 
 /** @param {{username: string, email: string, password: string}} body */
@@ -13,4 +13,17 @@ export function login(body) {
 
 export function fetchMe() {
   return http.get('/api/users/me')
+}
+
+/** Revoke the token this session holds, on the server: a copy of it stops working too. */
+export function logout() {
+  return http.post('/api/auth/logout')
+}
+
+/**
+ * Change the password; every older token stops working and the answer carries a new one.
+ * @param {{current_password: string, new_password: string}} body
+ */
+export function changePassword(body) {
+  return http.post('/api/users/me/password', body)
 }

@@ -15,8 +15,7 @@ export const useAuthStore = defineStore('auth', () => {
   /** Sign in with a username or email; stores the token, then loads the user. */
   async function login(username, password) {
     const answer = await api.login({ username, password })
-    localStorage.setItem(TOKEN_KEY, answer.access_token)
-    token.value = answer.access_token
+    keep(answer.access_token)
     await refreshUser()
   }
 
@@ -33,6 +32,25 @@ export const useAuthStore = defineStore('auth', () => {
     return user.value
   }
 
+  /** Keep the token the API just issued (sign-in, a password change). */
+  function keep(accessToken) {
+    localStorage.setItem(TOKEN_KEY, accessToken)
+    token.value = accessToken
+  }
+
+  /** Sign out: revoke the token on the server, then forget the session here, whatever the
+   * server said (a session that cannot reach the API must still be able to sign out). */
+  async function logout() {
+    if (token.value) await api.logout().catch(() => {})
+    clear()
+  }
+
+  /** Change the password; the other sessions end and this one goes on with a new token. */
+  async function changePassword(currentPassword, newPassword) {
+    const answer = await api.changePassword({ current_password: currentPassword, new_password: newPassword })
+    keep(answer.access_token)
+  }
+
   /** Forget the session locally (sign-out, or the API answered 401). */
   function clear() {
     localStorage.removeItem(TOKEN_KEY)
@@ -40,5 +58,5 @@ export const useAuthStore = defineStore('auth', () => {
     user.value = null
   }
 
-  return { token, user, isSignedIn, balance, login, register, refreshUser, clear }
+  return { token, user, isSignedIn, balance, login, register, refreshUser, logout, changePassword, clear }
 })

@@ -57,6 +57,37 @@ describe('auth store', () => {
     expect(auth.user.username).toBe('ada')
   })
 
+  it('signs out by revoking the token on the server, then forgetting it', async () => {
+    localStorage.setItem(TOKEN_KEY, 'jwt-3')
+    const fetchMock = fakeApi({ 'POST /api/auth/logout': () => new Response(null, { status: 204 }) })
+    const auth = useAuthStore()
+    auth.user = USER
+    await auth.logout()
+    const [[, init]] = fetchMock.calls('POST /api/auth/logout')
+    expect(init.headers.Authorization).toBe('Bearer jwt-3')
+    expect(localStorage.getItem(TOKEN_KEY)).toBeNull()
+    expect(auth.isSignedIn).toBe(false)
+    expect(auth.user).toBeNull()
+  })
+
+  it('signs out locally even when the server cannot be reached', async () => {
+    localStorage.setItem(TOKEN_KEY, 'jwt-4')
+    fakeApi({ 'POST /api/auth/logout': () => Promise.reject(new TypeError('Failed to fetch')) })
+    const auth = useAuthStore()
+    await auth.logout()
+    expect(localStorage.getItem(TOKEN_KEY)).toBeNull()
+    expect(auth.isSignedIn).toBe(false)
+  })
+
+  it('keeps the new token after a password change', async () => {
+    localStorage.setItem(TOKEN_KEY, 'jwt-5')
+    fakeApi({ 'POST /api/users/me/password': { access_token: 'jwt-6', token_type: 'bearer', expires_in: 60 } })
+    const auth = useAuthStore()
+    await auth.changePassword('old password', 'new password!')
+    expect(auth.token).toBe('jwt-6')
+    expect(localStorage.getItem(TOKEN_KEY)).toBe('jwt-6')
+  })
+
   it('clears the session on a 401 and sends the user to sign-in, remembering the page', async () => {
     localStorage.setItem(TOKEN_KEY, 'expired')
     fakeApi({ 'GET /api/tasks': apiError(401, 'token expired') })

@@ -16,6 +16,7 @@ export default {
     balanceTitle: 'Your credit balance',
     signIn: 'Sign in',
     signOut: 'Sign out',
+    account: 'Account',
   },
   auth: {
     signInTitle: 'Sign in to PodForge',
@@ -35,6 +36,17 @@ export default {
     createAccount: 'Create account',
     noAccount: 'No account yet?',
     haveAccount: 'Already registered?',
+  },
+  account: {
+    title: 'Your account',
+    changePassword: 'Change password',
+    currentPassword: 'Current password',
+    newPassword: 'New password',
+    confirmPassword: 'New password again',
+    mismatch: 'The two new passwords differ.',
+    wrongCurrent: 'The current password is not right.',
+    changed: 'Password changed. Every other device has been signed out.',
+    save: 'Change password',
   },
   scripts: {
     title: 'Scripts',

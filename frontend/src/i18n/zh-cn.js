@@ -16,6 +16,7 @@ export default {
     balanceTitle: '积分余额',
     signIn: '登录',
     signOut: '退出',
+    account: '账号',
   },
   auth: {
     signInTitle: '登录 PodForge',
@@ -35,6 +36,17 @@ export default {
     createAccount: '注册账号',
     noAccount: '还没有账号？',
     haveAccount: '已有账号？',
+  },
+  account: {
+    title: '我的账号',
+    changePassword: '修改密码',
+    currentPassword: '当前密码',
+    newPassword: '新密码',
+    confirmPassword: '再次输入新密码',
+    mismatch: '两次输入的新密码不一致。',
+    wrongCurrent: '当前密码不正确。',
+    changed: '密码已修改，其他设备均已退出登录。',
+    save: '修改密码',
   },
   scripts: {
     title: '脚本',

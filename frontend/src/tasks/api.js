@@ -29,10 +29,18 @@ export function cancelTask(id) {
   return http.post(`/api/tasks/${encodeURIComponent(id)}/cancel`)
 }
 
-/** The Server-Sent Events URL; EventSource cannot send headers, so the token rides in the query. */
-export function taskEventsUrl(id, token) {
-  const query = token ? `?${new URLSearchParams({ access_token: token })}` : ''
-  return `/api/tasks/${encodeURIComponent(id)}/events${query}`
+/**
+ * A single-use ticket for the task's event stream, valid about a minute: EventSource cannot
+ * send headers, and the access token must never sit in a URL (URLs end up in logs).
+ * @param {string} id @returns {Promise<{ticket: string, expires_in: number}>}
+ */
+export function createEventsTicket(id) {
+  return http.post(`/api/tasks/${encodeURIComponent(id)}/events/ticket`)
+}
+
+/** The Server-Sent Events URL, opened with a ticket from createEventsTicket. */
+export function taskEventsUrl(id, ticket) {
+  return `/api/tasks/${encodeURIComponent(id)}/events?${new URLSearchParams({ ticket })}`
 }
 
 /** WebVTT transcript of a completed task (one cue per turn); 404 until it has completed. */

@@ -3,7 +3,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { errorMessage } from '../api/errors.js'
-import { TOKEN_KEY } from '../api/http.js'
 import { useAuthStore } from '../auth/store.js'
 import * as api from './api.js'
 import { isFinal } from './status.js'
@@ -35,6 +34,7 @@ export const useTaskStore = defineStore('task', () => {
   let source = null
   let pollTimer = null
   let followed = null // id of the task being followed; stale callbacks check it
+  let follows = 0 // counts calls to follow(), so that only the latest opens a stream
 
   /** Merge a status object ({status, progress, error_message?, audio?}) into the task. */
   function applyStatus(id, update) {
@@ -144,14 +144,23 @@ export const useTaskStore = defineStore('task', () => {
   }
 
   /** Follow a running task: the event stream when the browser has one, else polling. */
-  function follow(id) {
+  async function follow(id) {
     stop()
     followed = id
+    const attempt = ++follows
     if (typeof EventSource === 'undefined') {
       startPolling(id)
       return
     }
-    const stream = new EventSource(api.taskEventsUrl(id, localStorage.getItem(TOKEN_KEY)))
+    let ticket
+    try {
+      ticket = (await api.createEventsTicket(id)).ticket
+    } catch {
+      if (attempt === follows && followed === id) startPolling(id) // it reports a 401 or 404
+      return
+    }
+    if (attempt !== follows || followed !== id) return // moved on while the ticket came
+    const stream = new EventSource(api.taskEventsUrl(id, ticket))
     source = stream
     channel.value = 'events'
     stream.addEventListener('progress', (event) => {
@@ -162,7 +171,8 @@ export const useTaskStore = defineStore('task', () => {
       closeSource()
       finish(id, JSON.parse(event.data))
     })
-    // EventSource would reconnect by itself; polling is gentler and survives proxies.
+    // EventSource would reconnect by itself (with a used ticket); polling is gentler and
+    // survives proxies.
     stream.addEventListener('error', () => {
       if (source === stream && followed === id) startPolling(id)
     })
@@ -197,7 +207,7 @@ export const useTaskStore = defineStore('task', () => {
     }
     loadVersions()
     if (task.value.status === 'completed') loadTranscript(id)
-    else if (!isFinal(task.value.status)) follow(id)
+    else if (!isFinal(task.value.status)) await follow(id)
   }
 
   /** Cancel the running task; its held credits come back. */

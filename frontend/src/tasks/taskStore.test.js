@@ -64,16 +64,20 @@ describe('task store', () => {
       'GET /api/tasks/t1': () => latest,
       'GET /api/tasks': { items: [latest], total: 1 },
       'GET /api/users/me': { id: 'u', username: 'ada', credit_balance: 99 },
+      'POST /api/tasks/t1/events/ticket': { ticket: 'one-use', expires_in: 60 },
       ...extra,
     })
   }
 
-  it('follows progress from the event stream, with the token in the URL', async () => {
-    api()
+  it('follows progress from the event stream, opened with a ticket and never the token', async () => {
+    const fetchMock = api()
     const store = useTaskStore()
     await store.open('t1')
     const [source] = FakeEventSource.instances
-    expect(source.url).toBe('/api/tasks/t1/events?access_token=jwt')
+    expect(source.url).toBe('/api/tasks/t1/events?ticket=one-use')
+    expect(source.url).not.toContain('jwt')
+    const [, init] = fetchMock.calls('POST /api/tasks/t1/events/ticket')[0]
+    expect(init.headers.Authorization).toBe('Bearer jwt')
     expect(store.channel).toBe('events')
 
     source.emit('progress', { status: 'processing', progress: 40 })
@@ -135,6 +139,41 @@ describe('task store', () => {
 
     await vi.advanceTimersByTimeAsync(POLL_INTERVAL_MS * 5)
     expect(statusCalls()).toBe(3)
+  })
+
+  it('polls when no stream ticket can be had', async () => {
+    vi.useFakeTimers()
+    const fetchMock = api({
+      'POST /api/tasks/t1/events/ticket': () => apiError(503, 'Redis is unreachable'),
+      'GET /api/tasks/t1/status': { task_id: 't1', status: 'processing', progress: 30, error_message: null, audio: [] },
+    })
+    const store = useTaskStore()
+    await store.open('t1')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(FakeEventSource.instances).toHaveLength(0)
+    expect(store.channel).toBe('polling')
+    expect(fetchMock.calls('GET /api/tasks/t1/status')).toHaveLength(1)
+    expect(store.task.progress).toBe(30)
+    store.stop()
+  })
+
+  it('opens no stream when the page moved on before the ticket came', async () => {
+    let release
+    const held = new Promise((resolve) => (release = resolve))
+    api({
+      'POST /api/tasks/t1/events/ticket': async () => {
+        await held
+        return { ticket: 'late', expires_in: 60 }
+      },
+    })
+    const store = useTaskStore()
+    const opening = store.open('t1')
+    await vi.waitFor(() => expect(store.task?.id).toBe('t1'))
+    store.stop()
+    release()
+    await opening
+    expect(FakeEventSource.instances).toHaveLength(0)
+    expect(store.channel).toBeNull()
   })
 
   it('polls when the browser has no EventSource', async () => {
@@ -210,6 +249,7 @@ describe('task store: transcript and chapters', () => {
       'GET /api/tasks/t1/transcript.vtt': text(VTT, 'text/vtt; charset=utf-8'),
       'GET /api/tasks/t1/transcript.srt': text(SRT, 'application/x-subrip; charset=utf-8'),
       'GET /api/tasks/t1/chapters.json': CHAPTERS,
+      'POST /api/tasks/t1/events/ticket': { ticket: 'one-use', expires_in: 60 },
       ...extra,
     })
   }
