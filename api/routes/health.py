@@ -6,14 +6,21 @@ import secrets
 from ipaddress import ip_address
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from adapters.settings import MetricsSection
-from api.dependencies import ContainerDep, QueueDep, SessionDep, SettingsDep, StorageDep
+from api.dependencies import (
+    ClientAddress,
+    ContainerDep,
+    QueueDep,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+)
 
 router = APIRouter(tags=["health"])
 metrics_token = HTTPBearer(auto_error=False, scheme_name="metrics token",
@@ -47,23 +54,22 @@ def readyz(session: SessionDep, queue: QueueDep, storage: StorageDep) -> JSONRes
     )
 
 
-def may_scrape(config: MetricsSection, address: str | None, token: str | None) -> bool:
+def may_scrape(config: MetricsSection, address: str, token: str | None) -> bool:
     """From an allowed network (the address the API sees), or with the configured token."""
     expected = config.token.get_secret_value()
     if expected and token and secrets.compare_digest(token.encode(), expected.encode()):
         return True
     try:
-        client = ip_address(address or "")
+        client = ip_address(address)
     except ValueError:  # no address, or not an IP (a Unix socket, a test client)
         return False
     return any(client in network for network in config.allow_networks)
 
 
-def require_scraper(request: Request, settings: SettingsDep,
+def require_scraper(address: ClientAddress, settings: SettingsDep,
                     credentials: Annotated[HTTPAuthorizationCredentials | None,
                                            Depends(metrics_token)]) -> None:
     """403 for anyone [metrics] does not let in: the numbers describe the whole business."""
-    address = request.client.host if request.client else None
     token = credentials.credentials if credentials else None
     if not may_scrape(settings.metrics, address, token):
         raise HTTPException(403, "metrics are served only to [metrics] allow_networks or with "
