@@ -58,15 +58,20 @@ def worker(
 ) -> None:
     """Run worker processes that render queued tasks (for [queue] type = "redis")."""
     from adapters.container import create_container
+    from workers.preflight import preflight_problems
     from workers.supervisor import run_workers
 
     try:
-        settings = create_container().settings()
+        container = create_container()
     except PluginError as problem:
         raise fail(str(problem)) from None
+    settings = container.settings()
     if settings.queue.type == "memory":
         raise fail('[queue] type = "memory" lives inside `podforge serve`, which runs its own '
                    'workers; set [queue] type = "redis" for separate worker processes')
+    problems = preflight_problems(container)
+    if problems:  # a worker that cannot record its work must not take any
+        raise fail("the worker cannot start:\n  " + "\n  ".join(problems))
     run_workers(processes or settings.worker.processes)
 
 

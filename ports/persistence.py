@@ -131,7 +131,8 @@ class TaskRepository(abc.ABC):
     @abc.abstractmethod
     def start_if_available(self, task_id: str, *, lease: str, take_over: bool) -> bool:
         """pending -> processing under ``lease``; with ``take_over``, also a processing task
-        whose worker is gone (the queue redelivered it)."""
+        whose worker is gone (the queue redelivered it). ``started_at`` keeps the first start,
+        from which the time limit counts."""
 
     @abc.abstractmethod
     def heartbeat_if_leased(self, task_id: str, *, lease: str) -> bool:

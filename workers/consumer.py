@@ -9,8 +9,9 @@ import time
 import uuid
 
 from core import log_context
-from core.services.rendering import Outcome, RenderDeps, process_task
+from core.services.rendering import NotStarted, Outcome, RenderDeps, process_task
 from ports.queue import Queue, QueueMessage
+from workers.gate import DatabaseGate
 from workers.maintenance import Maintenance, Schedule
 
 log = logging.getLogger(__name__)
@@ -22,10 +23,12 @@ class TaskWorker:
     """Renders one task at a time; :attr:`stopping` ends the loop after the current task."""
 
     def __init__(self, *, name: str, queue: Queue, deps: RenderDeps, maintenance: Maintenance,
-                 poll_seconds: float = 1.0, duty_seconds: float = 10.0) -> None:
+                 gate: DatabaseGate, poll_seconds: float = 1.0,
+                 duty_seconds: float = 10.0) -> None:
         self.name = name
         self.queue = queue
         self.deps = deps
+        self.gate = gate
         self.poll_seconds = poll_seconds
         self.stopping = threading.Event()
         self.schedule = Schedule([
@@ -39,6 +42,11 @@ class TaskWorker:
     def run(self) -> None:
         log.info("worker %s started", self.name)
         while not self.stopping.is_set():
+            if not self.gate.allows():
+                # No duty either: each needs the database, and recovering stale messages
+                # would take them from the workers that can render them.
+                self.stopping.wait(self.gate.pause)
+                continue
             self.schedule.tick()
             try:
                 message = self.queue.receive(self.name, self.poll_seconds)
@@ -64,7 +72,17 @@ class TaskWorker:
                 self.deps, task_id=message.task_id, lease=uuid.uuid4().hex,
                 take_over=message.deliveries > 1,
                 on_heartbeat=lambda: self.queue.renew(message, self.name)))
+        except NotStarted:
+            self.gate.suspect()
+            if self.gate.allows():  # the database answers: leave it to the visibility timeout
+                log.exception("worker %s could not start task %s", self.name, message.task_id)
+                return None
+            self.queue.enqueue(message.task_id)  # at once back in the queue, for another worker
+            self.queue.ack(message)
+            log.warning("worker %s handed task %s back", self.name, message.task_id)
+            return None
         except Exception:
+            self.gate.suspect()
             # Unacknowledged, the message comes back after the visibility timeout.
             log.exception("worker %s failed on task %s", self.name, message.task_id)
             return None

@@ -9,14 +9,18 @@ import socket
 from types import FrameType
 
 from adapters.container import Container, create_container
+from adapters.db.health import first_line, ping
 from adapters.logging_setup import configure_logging
 from workers.consumer import TaskWorker
+from workers.gate import DatabaseGate
 
 
 def build_worker(container: Container, name: str, poll_seconds: float = 1.0) -> TaskWorker:
     """A worker wired from the composition root."""
+    gate = DatabaseGate(lambda: ping(container.db_engine()), name=name, describe=first_line)
     return TaskWorker(name=name, queue=container.queue(), deps=container.render_deps(),
-                      maintenance=container.maintenance(), poll_seconds=poll_seconds,
+                      maintenance=container.maintenance(), gate=gate,
+                      poll_seconds=poll_seconds,
                       duty_seconds=container.settings().worker.duty_seconds)
 
 

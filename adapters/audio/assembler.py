@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -25,6 +28,19 @@ def to_rate(audio: PcmAudio, sample_rate: int) -> np.ndarray:
     return np.clip(np.round(resampled), -32768, 32767).astype("<i2")
 
 
+@contextlib.contextmanager
+def system_errors_named(path: Path) -> Iterator[None]:
+    """libsndfile reports any failed system call as "System error."; the C library's errno,
+    which soundfile's cffi keeps, says which (a full disk, a refused folder)."""
+    try:
+        yield
+    except soundfile.LibsndfileError as error:
+        code = getattr(getattr(soundfile, "_ffi", None), "errno", 0)
+        if not code:
+            raise
+        raise OSError(code, os.strerror(code), str(path)) from error
+
+
 class WavAssembler:
     """Streams 16-bit mono PCM to ``path``; memory holds one chunk at a time.
 
@@ -40,8 +56,9 @@ class WavAssembler:
         self.silence_min = silence_min
         self.silence_max = silence_max
         self._random = random.Random(hashlib.sha256(seed.encode()).digest())
-        self._file = soundfile.SoundFile(path, "w", samplerate=sample_rate, channels=1,
-                                         subtype="PCM_16", format="WAV")
+        with system_errors_named(self.path):
+            self._file = soundfile.SoundFile(path, "w", samplerate=sample_rate, channels=1,
+                                             subtype="PCM_16", format="WAV")
         self._frames = 0
         self._previous: Chunk | None = None
         self.timings: list[SegmentTiming] = []
@@ -58,12 +75,13 @@ class WavAssembler:
     def add(self, audio: PcmAudio, chunk: Chunk) -> None:
         """Append ``chunk``'s audio after the pause it is due."""
         silence = round(self.pause_before(chunk) * self.sample_rate)
-        if silence:
-            self._file.write(np.zeros(silence, dtype="<i2"))
-            self._frames += silence
         samples = to_rate(audio, self.sample_rate)
-        start = self._frames
-        self._file.write(samples)
+        with system_errors_named(self.path):
+            if silence:
+                self._file.write(np.zeros(silence, dtype="<i2"))
+                self._frames += silence
+            start = self._frames
+            self._file.write(samples)
         self._frames += len(samples)
         self.timings.append(SegmentTiming(start / self.sample_rate, self._frames / self.sample_rate,
                                           chunk.speaker, chunk.turn))
@@ -74,7 +92,8 @@ class WavAssembler:
         return self._frames / self.sample_rate
 
     def close(self) -> None:
-        self._file.close()
+        with system_errors_named(self.path):
+            self._file.close()
 
     def __enter__(self) -> WavAssembler:
         return self

@@ -94,8 +94,9 @@ class SqlTaskRepository(TaskRepository):
         if take_over:
             available = or_(available, T.status == PROCESSING)
         moment = now()
+        # The first start stays: the time limit covers every attempt and every take-over.
         return self._change(task_id, available, status=PROCESSING, lease=lease,
-                            started_at=moment, heartbeat_at=moment)
+                            started_at=func.coalesce(T.started_at, moment), heartbeat_at=moment)
 
     def heartbeat_if_leased(self, task_id: str, *, lease: str) -> bool:
         return self._change(task_id, self._leased(lease), heartbeat_at=now())

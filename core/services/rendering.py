@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from pathlib import Path
 from core import log_context
 from core.billing import BillingRules
 from core.entities import NewAudio, TaskRecord
+from core.failures import describe_failure
 from core.services.tasks import content_hash, fail_task, remember
 from core.states import AudioFormat, TaskStatus
 from core.storage_keys import audio_key
@@ -20,6 +22,8 @@ from ports.persistence import UnitOfWork
 from ports.status_cache import StatusCache, TaskState
 from ports.storage import ObjectNotFound, Storage
 from ports.tts_engine import AudioResult, TTSEngine
+
+log = logging.getLogger(__name__)
 
 
 class Outcome(Enum):
@@ -32,6 +36,14 @@ class Outcome(Enum):
 
 class LeaseLost(Exception):
     """The task was cancelled, timed out or taken over while this attempt rendered it."""
+
+
+class NotStarted(Exception):
+    """The task could not be claimed (its database did not answer); nothing was done."""
+
+
+class TimeLimitReached(Exception):
+    """The render ran past ``[worker] task_timeout_minutes`` and was stopped."""
 
 
 @dataclass(frozen=True)
@@ -64,8 +76,7 @@ def time_limit_message(seconds: float) -> str:
 
 def user_message(error: BaseException) -> str:
     """What went wrong, in words the person who asked for the render can act on."""
-    text = str(error).strip() or type(error).__name__
-    return f"rendering failed: {text}"
+    return f"rendering failed: {describe_failure(error)}"
 
 
 class Attempt:
@@ -119,10 +130,12 @@ class Attempt:
         try:
             return await asyncio.wait_for(asyncio.shield(render), self.deps.timeout_seconds)
         except TimeoutError:
+            if render.done():  # the engine's own error, not this attempt's time limit
+                raise
             render.cancel()
             with contextlib.suppress(BaseException):
                 await render
-            raise
+            raise TimeLimitReached(self.task.id) from None
         except asyncio.CancelledError:
             if render.cancelled():  # keep_alive saw the task cancelled or taken over
                 raise LeaseLost(self.task.id) from None
@@ -132,14 +145,22 @@ class Attempt:
             watcher.cancel()
 
     def store(self, result: AudioResult) -> list[NewAudio]:
-        """Put the audio, transcripts and chapters beside each other in storage."""
+        """Put the audio, transcripts and chapters beside each other in storage; when one
+        cannot be stored, those already put are removed again (no row points at them yet)."""
         stored = []
-        for fmt, path in ((AudioFormat.WAV, result.wav_path), (AudioFormat.MP3, result.mp3_path)):
-            key = audio_key(self.task.id, fmt.value, self.task.created_at)
-            size = self.deps.storage.put_file(key, path)
-            stored.append(NewAudio(fmt, key, size, result.duration, result.sample_rate))
-        for kind, path in companion_files(result).items():
-            self.deps.storage.put_file(audio_key(self.task.id, kind, self.task.created_at), path)
+        try:
+            for fmt, path in ((AudioFormat.WAV, result.wav_path),
+                              (AudioFormat.MP3, result.mp3_path)):
+                key = audio_key(self.task.id, fmt.value, self.task.created_at)
+                size = self.deps.storage.put_file(key, path)
+                stored.append(NewAudio(fmt, key, size, result.duration, result.sample_rate))
+            for kind, path in companion_files(result).items():
+                self.deps.storage.put_file(audio_key(self.task.id, kind, self.task.created_at),
+                                           path)
+        except Exception:
+            with contextlib.suppress(Exception):  # storage is failing: keep the first error
+                self.discard(stored, result)
+            raise
         return stored
 
     def discard(self, audio: list[NewAudio], result: AudioResult) -> None:
@@ -197,7 +218,25 @@ class Attempt:
             uow.commit()
         return True
 
+    async def run(self, work_dir: Path) -> Outcome:
+        """Reuse or render, store, settle; raises whatever went wrong on the way."""
+        self.remember()
+        reused = self.reuse(work_dir)
+        if reused is not None:
+            result, audio = reused
+        else:
+            result = await self.render(work_dir)
+            audio = self.store(result)
+        if not self.settle(result, audio):
+            self.discard(audio, result)  # cancelled or timed out meanwhile: nobody's files
+            return Outcome.LOST
+        self.remember()
+        return Outcome.COMPLETED
+
     def give_up_or_retry(self, error: BaseException) -> Outcome:
+        # The user reads plain words; the operator needs the path and the error number.
+        log.warning("attempt %d of task %s failed", self.task.retry_count + 1, self.task.id,
+                    exc_info=error)
         message = user_message(error)
         if self.task.retry_count < self.task.max_retries:
             with self.deps.unit_of_work() as uow:
@@ -213,35 +252,30 @@ class Attempt:
 
 async def process_task(deps: RenderDeps, *, task_id: str, lease: str, take_over: bool,
                        on_heartbeat: Callable[[], None] = lambda: None) -> Outcome:
-    """Render one task if it is still waiting (or, with ``take_over``, abandoned)."""
-    with deps.unit_of_work() as uow:
-        started = uow.tasks.start_if_available(task_id, lease=lease, take_over=take_over)
-        uow.commit()
-        task = uow.tasks.get(task_id)
+    """Render one task if it is still waiting (or, with ``take_over``, abandoned).
+
+    Whatever fails inside the attempt (the work folder, reuse, render, storage, settlement)
+    counts as one attempt: the task is retried, or failed and refunded after its last one.
+    """
+    try:
+        with deps.unit_of_work() as uow:
+            started = uow.tasks.start_if_available(task_id, lease=lease, take_over=take_over)
+            uow.commit()
+            task = uow.tasks.get(task_id)
+    except Exception as error:
+        raise NotStarted(task_id) from error
     if not started or task is None:
         return Outcome.SKIPPED
     log_context.task_id.set(task.id)
     log_context.user_id.set(task.user_id)
     attempt = Attempt(deps, task, lease, on_heartbeat)
-    attempt.remember()
-    work_dir = deps.work_root / task_id / lease
-    reused = attempt.reuse(work_dir)
-    if reused is not None:
-        result, audio = reused
-    else:
-        try:
-            result = await attempt.render(work_dir)
-        except LeaseLost:
-            return Outcome.LOST
-        except TimeoutError:
-            failed = fail_task(uow=deps.unit_of_work(), cache=deps.cache, task_id=task_id,
-                               lease=lease, error=time_limit_message(deps.timeout_seconds))
-            return Outcome.FAILED if failed else Outcome.LOST
-        except Exception as error:
-            return attempt.give_up_or_retry(error)
-        audio = attempt.store(result)
-    if not attempt.settle(result, audio):
-        attempt.discard(audio, result)  # cancelled or timed out meanwhile: nobody's files
+    try:
+        return await attempt.run(deps.work_root / task_id / lease)
+    except LeaseLost:
         return Outcome.LOST
-    attempt.remember()
-    return Outcome.COMPLETED
+    except TimeLimitReached:
+        failed = fail_task(uow=deps.unit_of_work(), cache=deps.cache, task_id=task_id,
+                           lease=lease, error=time_limit_message(deps.timeout_seconds))
+        return Outcome.FAILED if failed else Outcome.LOST
+    except Exception as error:
+        return attempt.give_up_or_retry(error)

@@ -213,3 +213,43 @@ def test_two_worker_processes_render_two_tasks_at_once_without_interference(
     homes = direct.settings().data_dir / "mofa"
     assert {home.name for home in homes.iterdir()} == {"worker-0", "worker-1"}  # two daemons
     check_invariants(direct)
+
+
+WORKER_SECRETS = {"PODFORGE_DATABASE__URL": "postgresql://podforge:db-secret-1@127.0.0.1:1/x",
+                  "PODFORGE_LLM__API_KEY": "llm-secret-2",
+                  "PODFORGE_STORAGE__S3__SECRET_ACCESS_KEY": "s3-secret-3",
+                  "AWS_SECRET_ACCESS_KEY": "aws-secret-4"}
+
+
+def test_dora_and_its_nodes_get_none_of_the_workers_other_secrets(
+        minimax_env: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The daemon and the nodes it spawns see only what rendering needs: the MiniMax key, not
+    the database password, the signing secret, or the LLM and storage keys."""
+    for name, value in {**WORKER_SECRETS, "PODFORGE_ENGINE__TYPE": "mofa"}.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    forbidden = [*WORKER_SECRETS.values(), settings.auth.jwt_secret.get_secret_value()]
+    minimax_env.faults.latency_ms = 300  # the nodes live long enough to be looked at
+    mofa = create_container(settings)
+    seen: dict[int, bytes] = {}
+    rendering = asyncio.new_event_loop()
+    try:
+        job = rendering.run_in_executor(None, render, mofa, LONG_SCRIPT,
+                                        MINIMAX_VOICES["two-hosts-en.md"], tmp_path / "out",
+                                        "secret-task")
+        while not job.done():
+            for pid in dora_processes():
+                try:
+                    seen[pid] = Path(f"/proc/{pid}/environ").read_bytes()
+                except OSError:
+                    continue
+            rendering.run_until_complete(asyncio.sleep(0.1))
+        rendering.run_until_complete(job)
+    finally:
+        rendering.close()
+        mofa.shutdown_resources()
+    assert len(seen) >= 3  # coordinator, daemon and the dataflow's nodes
+    leaks = {pid: secret for pid, environ in seen.items() for secret in forbidden
+             if secret.encode() in environ}
+    assert leaks == {}
+    assert any(b"test-key" in environ for environ in seen.values())  # the TTS nodes' key

@@ -101,10 +101,11 @@ def test_events_from_a_separate_worker_process_reach_the_client(deployment: dict
         f"**{('Alice', 'Bob')[i % 2]}:** Sentence {i} for the progress bar.\n"
         for i in range(150)))
     deployment["start_workers"](1)
-    token = user["headers"]["Authorization"].split()[1]
+    ticket = client.post(f"/api/tasks/{task_id}/events/ticket",
+                         headers=user["headers"]).json()["ticket"]
     events: list[tuple[str, dict[str, Any]]] = []
     with client.stream("GET", f"/api/tasks/{task_id}/events",
-                       params={"access_token": token}) as stream:
+                       params={"ticket": ticket}) as stream:
         events += read_events(stream, until="end")
     progress = [data["progress"] for name, data in events if name == "progress"]
     assert events[-1][0] == "end" and events[-1][1]["status"] == "completed"

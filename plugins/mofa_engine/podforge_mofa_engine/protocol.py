@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,15 @@ def segment_file(work_dir: Path, segment: int) -> Path:
     return work_dir / SEGMENTS_DIR / f"{segment:06d}.pcm"
 
 
+# The sections the nodes read (segmenting, voices and their limits and cache, audio); the rest
+# (the database, the signing secret, LLM, storage and payment keys) never reaches them.
+NODE_SECTIONS = ("app", "engine", "worker", "queue", "redis", "cache", "tts", "segmenter",
+                 "scripts", "audio")
+
+
 def config_json(config: Mapping[str, Any], data_dir: Path) -> str:
-    """The whole configuration as JSON for the nodes, secrets revealed, data dir absolute."""
+    """What the nodes need of the configuration, as JSON: their sections, secrets revealed
+    (a TTS node calls its provider with the key), the data dir absolute."""
 
     def plain(value: Any) -> Any:
         if isinstance(value, SecretStr):
@@ -37,8 +45,11 @@ def config_json(config: Mapping[str, Any], data_dir: Path) -> str:
             return str(value)
         raise TypeError(f"cannot pass {type(value).__name__} to a node")
 
-    data = dict(config)
+    data = {name: config[name] for name in NODE_SECTIONS if name in config}
     data["app"] = {**data["app"], "data_dir": str(data_dir)}
+    # Settings outside dev insist on a strong signing secret; nodes sign nothing, so each
+    # engine hands them a random one of its own instead of the API's.
+    data["auth"] = {"jwt_secret": secrets.token_urlsafe(48)}
     return json.dumps(data, default=plain)
 
 

@@ -21,6 +21,21 @@ class DoraError(RuntimeError):
     """A dora command failed, or the services did not come up."""
 
 
+# What the dora services and their nodes inherit of the worker's environment: how to run
+# programs, locale, temporary files, certificates and proxies, thread settings. Everything
+# else (PODFORGE_* overrides with the database URL and keys, cloud credentials) stays out.
+INHERITED = {"PATH", "LANG", "LANGUAGE", "TZ", "TMPDIR", "VIRTUAL_ENV", "PYTHONPATH",
+             "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "HTTP_PROXY", "HTTPS_PROXY",
+             "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "RUST_LOG"}
+INHERITED_PREFIXES = ("LC_", "OPENBLAS_", "OMP_", "MKL_")
+
+
+def inherited_environment() -> dict[str, str]:
+    """The part of this process's environment the dora services may see."""
+    return {name: value for name, value in os.environ.items()
+            if name in INHERITED or name.startswith(INHERITED_PREFIXES)}
+
+
 class DoraServices:
     """Starts a coordinator and a daemon on first use, on this worker's own ports.
 
@@ -35,7 +50,7 @@ class DoraServices:
         self.home = home
         self.coordinator_port = coordinator_port
         self.daemon_port = daemon_port
-        self.env = {**os.environ, **env, "HOME": str(home), "RUST_BACKTRACE": "0"}
+        self.env = {**inherited_environment(), **env, "HOME": str(home), "RUST_BACKTRACE": "0"}
         self.start_seconds = start_seconds
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
         self._lock = threading.Lock()
