@@ -140,6 +140,9 @@ class WorkerSection(Section):
     # This process's place among the worker processes (set by `podforge worker` for each one);
     # engines that own services offset their ports by it.
     index: int = Field(0, ge=0, le=63)
+    # `podforge worker` serves its processes' metrics (summed) on this port, under the
+    # [metrics] access rules; 0: no metrics port.
+    metrics_port: int = Field(0, ge=0, le=65535)
 
 
 class CacheSection(Section):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -58,6 +59,8 @@ def worker(
 ) -> None:
     """Run worker processes that render queued tasks (for [queue] type = "redis")."""
     from adapters.container import create_container
+    from adapters.logging_setup import configure_logging
+    from workers.metrics_server import worker_metrics
     from workers.preflight import preflight_problems
     from workers.supervisor import run_workers
 
@@ -72,7 +75,9 @@ def worker(
     problems = preflight_problems(container)
     if problems:  # a worker that cannot record its work must not take any
         raise fail("the worker cannot start:\n  " + "\n  ".join(problems))
-    run_workers(processes or settings.worker.processes)
+    configure_logging(settings.app.log_format, settings.app.log_level)
+    with worker_metrics(settings, container.session_factory(), os.environ):
+        run_workers(processes or settings.worker.processes)
 
 
 @app.command()

@@ -16,8 +16,8 @@ RESTART_DELAY_SECONDS = 2.0
 
 
 def run_workers(processes: int) -> None:
-    """Run until SIGTERM or SIGINT, then let each process finish its current task."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s supervisor %(message)s")
+    """Run until SIGTERM or SIGINT, then let each process finish its current task. Logs go
+    through the caller's configuration (``podforge worker``: ``[app] log_format``)."""
     context = multiprocessing.get_context("spawn")
     stopping = False
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -46,6 +47,14 @@ class TimeLimitReached(Exception):
     """The render ran past ``[worker] task_timeout_minutes`` and was stopped."""
 
 
+StageRecorder = Callable[[str, float], None]
+"""Called with a render stage's name and the seconds it took."""
+
+
+def ignore_stage(stage: str, seconds: float) -> None:
+    """The :data:`StageRecorder` of deployments that keep no metrics."""
+
+
 @dataclass(frozen=True)
 class RenderDeps:
     unit_of_work: Callable[[], UnitOfWork]
@@ -57,6 +66,7 @@ class RenderDeps:
     timeout_seconds: float
     heartbeat_seconds: float = 20.0
     reuse_seconds: float = 3600.0  # an identical request within this time reuses the files
+    record_stage: StageRecorder = ignore_stage
 
 
 def companion_files(result: AudioResult) -> dict[str, Path]:
@@ -226,7 +236,9 @@ class Attempt:
             result, audio = reused
         else:
             result = await self.render(work_dir)
+            started = time.monotonic()
             audio = self.store(result)
+            self.deps.record_stage("storing", time.monotonic() - started)
         if not self.settle(result, audio):
             self.discard(audio, result)  # cancelled or timed out meanwhile: nobody's files
             return Outcome.LOST
