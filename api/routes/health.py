@@ -40,8 +40,8 @@ def readiness_probes(session: Session, container: Container) -> dict[str, Callab
         "database": lambda: session.execute(text("SELECT 1"))}
     if container.settings().queue.type == "redis":
         probes["redis"] = lambda: container.redis().ping()
-    probes["queue"] = container.queue().check_ready
-    probes["storage"] = container.storage().check_ready
+    probes["queue"] = lambda: container.queue().check_ready()
+    probes["storage"] = lambda: container.storage().check_ready()
     return probes
 
 
@@ -78,5 +78,6 @@ def require_scraper(address: ClientAddress, settings: SettingsDep,
                              "description": "Prometheus text format"},
                        403: {"description": "not from an allowed network, and no valid token"}})
 def metrics(container: ContainerDep) -> Response:
-    """Tasks by status, render times, queue depth, credits, voice requests, LLM tokens."""
+    """Tasks by status, queue depth and oldest waiting task, credits, LLM tokens, HTTP
+    requests, disk; renders and voice requests of this process's own workers."""
     return Response(generate_latest(container.metrics()), media_type=CONTENT_TYPE_LATEST)
