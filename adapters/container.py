@@ -124,7 +124,8 @@ def make_render_deps(settings: Settings, unit_of_work: Callable[[], UnitOfWork],
                       timeout_seconds=settings.worker.task_timeout_minutes * 60,
                       heartbeat_seconds=heartbeat_seconds(settings),
                       reuse_seconds=settings.cache.ttl_seconds,
-                      record_stage=metrics.record_stage)
+                      record_stage=metrics.record_stage,
+                      record_outcome=metrics.record_outcome)
 
 
 def make_maintenance(settings: Settings, unit_of_work: Callable[[], UnitOfWork], queue: Queue,

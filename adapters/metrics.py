@@ -162,7 +162,7 @@ class RenderMetrics:
     def record_stage(self, stage: str, seconds: float) -> None:
         self.stage_seconds.labels(stage).observe(seconds)
 
-    def record_task(self, outcome: str, seconds: float) -> None:
+    def record_outcome(self, outcome: str, seconds: float) -> None:
         self.finished.labels(outcome).inc()
         if outcome == TaskStatus.COMPLETED.value:
             self.render_seconds.observe(seconds)

@@ -7,7 +7,6 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
 
 from core import log_context
 from core.services.rendering import NotStarted, Outcome, RenderDeps, process_task
@@ -25,11 +24,8 @@ class TaskWorker:
 
     def __init__(self, *, name: str, queue: Queue, deps: RenderDeps, maintenance: Maintenance,
                  gate: DatabaseGate, poll_seconds: float = 1.0,
-                 duty_seconds: float = 10.0,
-                 record_task: Callable[[str, float], None] = lambda outcome, seconds: None
-                 ) -> None:
+                 duty_seconds: float = 10.0) -> None:
         self.name = name
-        self.record_task = record_task  # how each attempt ended, and how long it took
         self.queue = queue
         self.deps = deps
         self.gate = gate
@@ -71,7 +67,6 @@ class TaskWorker:
             log_context.task_id.reset(context)
 
     def _handle(self, message: QueueMessage) -> Outcome | None:
-        started = time.monotonic()
         try:
             outcome = asyncio.run(process_task(
                 self.deps, task_id=message.task_id, lease=uuid.uuid4().hex,
@@ -88,12 +83,9 @@ class TaskWorker:
             return None
         except Exception:
             self.gate.suspect()
-            self.record_task("error", time.monotonic() - started)
             # Unacknowledged, the message comes back after the visibility timeout.
             log.exception("worker %s failed on task %s", self.name, message.task_id)
             return None
-        if outcome is not Outcome.SKIPPED:
-            self.record_task(outcome.value, time.monotonic() - started)
         if outcome is Outcome.RETRY:
             self.queue.enqueue(message.task_id)
         self.queue.ack(message)

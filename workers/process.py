@@ -21,8 +21,7 @@ def build_worker(container: Container, name: str, poll_seconds: float = 1.0) -> 
     return TaskWorker(name=name, queue=container.queue(), deps=container.render_deps(),
                       maintenance=container.maintenance(), gate=gate,
                       poll_seconds=poll_seconds,
-                      duty_seconds=container.settings().worker.duty_seconds,
-                      record_task=container.render_metrics().record_task)
+                      duty_seconds=container.settings().worker.duty_seconds)
 
 
 def run_worker_process(index: int) -> None:

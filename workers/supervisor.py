@@ -16,8 +16,7 @@ RESTART_DELAY_SECONDS = 2.0
 
 
 def run_workers(processes: int) -> None:
-    """Run until SIGTERM or SIGINT, then let each process finish its current task. Logs go
-    through the caller's configuration (``podforge worker``: ``[app] log_format``)."""
+    """Run until SIGTERM or SIGINT, then let each process finish its current task."""
     context = multiprocessing.get_context("spawn")
     stopping = False
 

@@ -47,12 +47,12 @@ class TimeLimitReached(Exception):
     """The render ran past ``[worker] task_timeout_minutes`` and was stopped."""
 
 
-StageRecorder = Callable[[str, float], None]
-"""Called with a render stage's name and the seconds it took."""
+Timing = Callable[[str, float], None]
+"""Called with a name (a render stage, or how an attempt ended) and the seconds it took."""
 
 
-def ignore_stage(stage: str, seconds: float) -> None:
-    """The :data:`StageRecorder` of deployments that keep no metrics."""
+def ignore_timing(name: str, seconds: float) -> None:
+    """The :data:`Timing` of deployments that keep no metrics."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,8 @@ class RenderDeps:
     timeout_seconds: float
     heartbeat_seconds: float = 20.0
     reuse_seconds: float = 3600.0  # an identical request within this time reuses the files
-    record_stage: StageRecorder = ignore_stage
+    record_stage: Timing = ignore_timing
+    record_outcome: Timing = ignore_timing  # each attempt's outcome, or "error" if it raised
 
 
 def companion_files(result: AudioResult) -> dict[str, Path]:
@@ -281,6 +282,19 @@ async def process_task(deps: RenderDeps, *, task_id: str, lease: str, take_over:
     log_context.task_id.set(task.id)
     log_context.user_id.set(task.user_id)
     attempt = Attempt(deps, task, lease, on_heartbeat)
+    begun = time.monotonic()
+    ended = "error"  # unless the attempt reaches an outcome: it raised on its way
+    try:
+        outcome = await conclude(deps, attempt, task_id)
+        ended = outcome.value
+        return outcome
+    finally:
+        deps.record_outcome(ended, time.monotonic() - begun)
+
+
+async def conclude(deps: RenderDeps, attempt: Attempt, task_id: str) -> Outcome:
+    """Run the attempt and settle however it ends: done, lost, out of time, retry or fail."""
+    lease = attempt.lease
     try:
         return await attempt.run(deps.work_root / task_id / lease)
     except LeaseLost:
