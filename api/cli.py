@@ -60,7 +60,7 @@ def worker(
     """Run worker processes that render queued tasks (for [queue] type = "redis")."""
     from adapters.container import create_container
     from adapters.logging_setup import configure_logging
-    from workers.metrics_server import worker_metrics
+    from workers.metrics_server import start_worker_metrics
     from workers.preflight import preflight_problems
     from workers.supervisor import run_workers
 
@@ -72,12 +72,12 @@ def worker(
     if settings.queue.type == "memory":
         raise fail('[queue] type = "memory" lives inside `podforge serve`, which runs its own '
                    'workers; set [queue] type = "redis" for separate worker processes')
+    configure_logging(settings.app.log_format, settings.app.log_level)  # the supervisor's too
+    start_worker_metrics(settings, container.session_factory(), os.environ)
     problems = preflight_problems(container)
     if problems:  # a worker that cannot record its work must not take any
         raise fail("the worker cannot start:\n  " + "\n  ".join(problems))
-    configure_logging(settings.app.log_format, settings.app.log_level)
-    with worker_metrics(settings, container.session_factory(), os.environ):
-        run_workers(processes or settings.worker.processes)
+    run_workers(processes or settings.worker.processes)
 
 
 @app.command()

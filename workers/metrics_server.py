@@ -10,11 +10,11 @@ pod however many processes it runs.
 
 from __future__ import annotations
 
-import contextlib
+import atexit
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
@@ -67,27 +67,19 @@ def workers_registry(folder: Path, sessions: Callable[[], Session], data_dir: Pa
     return registry
 
 
-@contextlib.contextmanager
-def worker_metrics(settings: Settings, sessions: Callable[[], Session],
-                   environ: MutableMapping[str, str]) -> Iterator[int | None]:
-    """Serve the workers' metrics on ``[worker] metrics_port`` (0: not at all) while the block
-    runs; yields the port. Sets the multiprocess folder in ``environ`` (the environment the
-    worker processes inherit)."""
+def start_worker_metrics(settings: Settings, sessions: Callable[[], Session],
+                         environ: MutableMapping[str, str]) -> int | None:
+    """Serve the workers' metrics on ``[worker] metrics_port`` (0: not at all) for the rest of
+    this process's life; returns the port. Sets the multiprocess folder in ``environ`` (the
+    environment the worker processes inherit), so call it before they start."""
     port = settings.worker.metrics_port
     if port == 0:
-        yield None
-        return
+        return None
     folder = Path(tempfile.mkdtemp(prefix="podforge-metrics-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     environ[MULTIPROCESS_VARIABLE] = str(folder)
     registry = workers_registry(folder, sessions, settings.data_dir)
     server = make_server("0.0.0.0", port, guarded(make_wsgi_app(registry), settings.metrics),
                          ThreadingWSGIServer, handler_class=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="worker-metrics", daemon=True)
-    thread.start()
-    try:
-        yield server.server_port
-    finally:
-        server.shutdown()
-        server.server_close()
-        environ.pop(MULTIPROCESS_VARIABLE, None)
-        shutil.rmtree(folder, ignore_errors=True)
+    threading.Thread(target=server.serve_forever, name="worker-metrics", daemon=True).start()
+    return int(server.server_port)
