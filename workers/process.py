@@ -13,6 +13,7 @@ from adapters.db.health import first_line, ping
 from adapters.logging_setup import configure_logging
 from workers.consumer import TaskWorker
 from workers.gate import DatabaseGate
+from workers.parent_watch import stop_with_parent
 
 
 def build_worker(container: Container, name: str, poll_seconds: float = 1.0) -> TaskWorker:
@@ -24,8 +25,9 @@ def build_worker(container: Container, name: str, poll_seconds: float = 1.0) -> 
                       duty_seconds=container.settings().worker.duty_seconds)
 
 
-def run_worker_process(index: int) -> None:
-    """Entry point of a worker process started by :mod:`workers.supervisor`."""
+def run_worker_process(index: int, parent_pid: int) -> None:
+    """Entry point of a worker process started by :mod:`workers.supervisor` in ``parent_pid``."""
+    stop_with_parent(parent_pid)
     os.environ["PODFORGE_WORKER__INDEX"] = str(index)  # read by the settings below
     container = create_container()
     settings = container.settings()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import time
 from multiprocessing.process import BaseProcess
@@ -22,7 +23,7 @@ def run_workers(processes: int) -> None:
     stopping = False
 
     def start(index: int) -> BaseProcess:
-        process = context.Process(target=run_worker_process, args=(index,),
+        process = context.Process(target=run_worker_process, args=(index, os.getpid()),
                                   name=f"podforge-worker-{index}")
         process.start()
         log.info("worker %d started as pid %s", index, process.pid)
