@@ -14,9 +14,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from adapters.db.migrate import upgrade
+from adapters.resources import project_root
 from tests.integration.conftest import PODFORGE
 
 FIRST_REVISION = "0001"
+DEPLOY = project_root() / "deploy"
 
 
 def podforge(*args: str, database_url: str) -> subprocess.Popen[str]:
@@ -133,3 +135,80 @@ def test_worker_processes_exit_when_their_parent_is_killed(deployment: dict[str,
     finally:
         for pid in filter(alive, orphans):
             os.kill(pid, signal.SIGKILL)
+
+
+def supervisord_config(tmp_path: Path, podforge_path: str) -> Path:
+    """deploy/supervisord.conf with this machine's folders and ``podforge_path`` as podforge."""
+    text_ = (DEPLOY / "supervisord.conf").read_text()
+    for server_path, here in {"/opt/podforge/.venv/bin/podforge": podforge_path,
+                              "/opt/podforge": str(tmp_path),
+                              "/var/log/podforge": str(tmp_path),
+                              "/etc/podforge/config.toml": os.environ["PODFORGE_CONFIG"]}.items():
+        text_ = text_.replace(server_path, here)
+    text_ = text_.replace("[supervisord]\n", f"[supervisord]\npidfile={tmp_path}/sd.pid\n")
+    config = tmp_path / "supervisord.conf"
+    config.write_text(text_)
+    return config
+
+
+def test_supervisord_starts_the_api_and_workers_only_after_the_schema_wait(
+    tmp_path: Path,
+) -> None:
+    from supervisor.options import ServerOptions
+
+    options = ServerOptions()
+    options.configfile = str(supervisord_config(tmp_path, str(PODFORGE)))
+    options.process_config(do_usage=False)
+    programs = {group.name: group.process_configs[0] for group in options.process_group_configs}
+    migrate = programs.pop("podforge-migrate")
+    assert migrate.command.endswith("podforge db upgrade")
+    for name, program in programs.items():
+        assert program.priority > migrate.priority, name
+        waits, _, then = program.command.partition(" && exec ")
+        assert waits.startswith("/bin/sh -c ") and waits.endswith("db wait --timeout 600"), name
+        assert then, f"{name} does not run its command after the wait"
+    for name, program in {**programs, "podforge-migrate": migrate}.items():
+        assert program.stopasgroup and program.killasgroup, name
+
+
+FAKE_PODFORGE = """#!/bin/sh
+# The real podforge for the schema; serve and worker say on which schema they start, then idle.
+case "$1" in
+  db) "{real}" "$@"; status=$?; echo "db $2 exited $status" >> "{log}"; exit $status ;;
+  *) if "{real}" db wait --timeout 0 > /dev/null 2>&1; then schema=current; else schema=old; fi
+     echo "$1 started on the $schema schema" >> "{log}"; exec sleep 600 ;;
+esac
+"""
+
+
+def started(events: Path) -> set[str]:
+    """Which of the migration ("db"), "serve" and "worker" has said so far that it ran."""
+    lines = events.read_text().splitlines() if events.exists() else []
+    return {line.split()[0] for line in lines if not line.startswith("db wait")}
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_real_supervisord_starts_the_api_and_workers_after_the_migration(
+    tmp_path: Path, pg_database_url: str,
+) -> None:
+    events = tmp_path / "events.log"
+    fake = tmp_path / "podforge"
+    fake.write_text(FAKE_PODFORGE.format(real=PODFORGE, log=events))
+    fake.chmod(0o755)
+    config = supervisord_config(tmp_path, str(fake))
+    supervisord = subprocess.Popen(
+        [str(PODFORGE.parent / "supervisord"), "--nodaemon", "-c", str(config)],
+        env={**os.environ, "PODFORGE_DATABASE__URL": pg_database_url},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: started(events) == {"db", "serve", "worker"}
+                   or supervisord.poll() is not None, 120,
+                   "the migration, the API and the worker")
+    finally:
+        supervisord.terminate()
+        supervisord.wait(timeout=60)
+    lines = events.read_text().splitlines()
+    assert "db upgrade exited 0" in lines
+    assert "serve started on the current schema" in lines, lines
+    assert "worker started on the current schema" in lines, lines
