@@ -72,7 +72,9 @@ def worker(
     problems = preflight_problems(container)
     if problems:  # a worker that cannot record its work must not take any
         raise fail("the worker cannot start:\n  " + "\n  ".join(problems))
-    run_workers(processes or settings.worker.processes)
+    liveness_dir = settings.worker.liveness_dir
+    run_workers(processes or settings.worker.processes,
+                liveness_dir=Path(liveness_dir) if liveness_dir else None)
 
 
 @app.command()

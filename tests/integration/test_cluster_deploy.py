@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from adapters.db.migrate import upgrade
 from adapters.resources import project_root
 from tests.integration.conftest import PODFORGE
+from workers.liveness import stale_workers
 
 FIRST_REVISION = "0001"
 DEPLOY = project_root() / "deploy"
@@ -212,3 +213,29 @@ def test_real_supervisord_starts_the_api_and_workers_after_the_migration(
     assert "db upgrade exited 0" in lines
     assert "serve started on the current schema" in lines, lines
     assert "worker started on the current schema" in lines, lines
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.slow
+def test_the_liveness_probe_fails_for_a_worker_process_that_stopped_looping(
+    deployment: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = tmp_path / "liveness"
+    monkeypatch.setenv("PODFORGE_WORKER__LIVENESS_DIR", str(folder))
+    parent = deployment["start_workers"](processes=2)
+    probe = [str(PODFORGE.parent / "python"), "-m", "workers.liveness", str(folder)]
+    wait_until(lambda: subprocess.run([*probe, "--max-age", "30"]).returncode == 0
+               or parent.poll() is not None, 60, "both worker processes to loop")
+    assert parent.poll() is None
+    assert len(list(folder.iterdir())) == 2
+    stuck = min(worker_processes(parent.pid))
+    os.kill(stuck, signal.SIGSTOP)  # a process that no longer loops: a deadlock, a hung call
+    try:
+        wait_until(lambda: len(stale_workers(folder, 5)) == 1, 60,
+                   "the probe to name the stopped process")
+        result = subprocess.run([*probe, "--max-age", "5"], capture_output=True, text=True)
+    finally:
+        os.kill(stuck, signal.SIGCONT)
+    assert result.returncode == 1
+    assert "has not looped for" in result.stderr
