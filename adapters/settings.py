@@ -13,6 +13,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    IPvAnyNetwork,
     SecretStr,
     ValidationError,
     model_validator,
@@ -157,6 +158,16 @@ class AuthSection(Section):
     stream_ticket_seconds: int = Field(60, ge=5, le=600)
 
 
+class MetricsSection(Section):
+    """Who may read ``/metrics``: clients in these networks, or anyone with the token."""
+
+    allow_networks: list[IPvAnyNetwork] = Field(
+        default_factory=lambda: [ipaddress.ip_network("127.0.0.1/32"),
+                                 ipaddress.ip_network("::1/128")],
+        max_length=100)
+    token: SecretStr = SecretStr("")  # empty: no token opens it
+
+
 def _rate_limit(text: str) -> str:
     """Accepts the ``limits`` library's notation: "5/hour", "10 per 15 minutes", "5/hour;20/day"."""
     if not all(item.amount > 0 for item in parse_many(text)):
@@ -216,6 +227,7 @@ class Settings(BaseSettings):
     worker: WorkerSection = WorkerSection()
     cache: CacheSection = CacheSection()
     auth: AuthSection = AuthSection()
+    metrics: MetricsSection = MetricsSection()
     limits: LimitsSection = LimitsSection()
     http: HttpSection = HttpSection()
 

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+import secrets
+from ipaddress import ip_address
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from api.dependencies import ContainerDep, QueueDep, SessionDep, StorageDep
+from adapters.settings import MetricsSection
+from api.dependencies import (
+    ClientAddress,
+    ContainerDep,
+    QueueDep,
+    SessionDep,
+    SettingsDep,
+    StorageDep,
+)
 
 router = APIRouter(tags=["health"])
+metrics_token = HTTPBearer(auto_error=False, scheme_name="metrics token",
+                           description="[metrics] token, for scrapers outside allow_networks")
 
 
 @router.get("/healthz")
@@ -41,8 +54,32 @@ def readyz(session: SessionDep, queue: QueueDep, storage: StorageDep) -> JSONRes
     )
 
 
-@router.get("/metrics", response_class=Response, responses={200: {
-    "content": {"text/plain": {}}, "description": "Prometheus text format"}})
+def may_scrape(config: MetricsSection, address: str, token: str | None) -> bool:
+    """From an allowed network (the address the API sees), or with the configured token."""
+    expected = config.token.get_secret_value()
+    if expected and token and secrets.compare_digest(token.encode(), expected.encode()):
+        return True
+    try:
+        client = ip_address(address)
+    except ValueError:  # no address, or not an IP (a Unix socket, a test client)
+        return False
+    return any(client in network for network in config.allow_networks)
+
+
+def require_scraper(address: ClientAddress, settings: SettingsDep,
+                    credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                           Depends(metrics_token)]) -> None:
+    """403 for anyone [metrics] does not let in: the numbers describe the whole business."""
+    token = credentials.credentials if credentials else None
+    if not may_scrape(settings.metrics, address, token):
+        raise HTTPException(403, "metrics are served only to [metrics] allow_networks or with "
+                                 "the [metrics] token")
+
+
+@router.get("/metrics", response_class=Response, dependencies=[Depends(require_scraper)],
+            responses={200: {"content": {"text/plain": {}},
+                             "description": "Prometheus text format"},
+                       403: {"description": "not from an allowed network, and no valid token"}})
 def metrics(container: ContainerDep) -> Response:
     """Tasks by status, render times, queue depth, credits, voice requests, LLM tokens."""
     return Response(generate_latest(container.metrics()), media_type=CONTENT_TYPE_LATEST)
