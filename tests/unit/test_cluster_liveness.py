@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from adapters.container import Container
+from adapters.queue.memory import MemoryQueue
+from workers.consumer import TaskWorker
+from workers.gate import DatabaseGate
 from workers.liveness import LivenessFile, main, reset, stale_workers
+
+AN_HOUR_AGO = time.time() - 3600
 
 
 def test_the_probe_passes_while_every_worker_process_touches_its_file(tmp_path: Path) -> None:
@@ -24,8 +31,7 @@ def test_the_probe_names_the_worker_process_that_stopped_looping(
     LivenessFile(tmp_path, 0).touch()
     silent = LivenessFile(tmp_path, 1)
     silent.touch()
-    an_hour_ago = time.time() - 3600
-    os.utime(silent.path, (an_hour_ago, an_hour_ago))
+    os.utime(silent.path, (AN_HOUR_AGO, AN_HOUR_AGO))
     assert main([str(tmp_path), "--max-age", "120"]) == 1
     assert capsys.readouterr().err.strip() == "worker-1 has not looped for 3600 s"
 
@@ -43,3 +49,41 @@ def test_a_new_pool_forgets_the_files_of_the_previous_one(tmp_path: Path) -> Non
         LivenessFile(folder, index).touch()
     reset(folder)
     assert list(folder.iterdir()) == []
+
+
+def worker_with_liveness(container: Container, liveness: LivenessFile,
+                         queue: MemoryQueue) -> TaskWorker:
+    return TaskWorker(name="w1", queue=queue, deps=container.render_deps(),
+                      maintenance=container.maintenance(), poll_seconds=0.05,
+                      gate=DatabaseGate(lambda: None, name="w1"), beat=liveness.touch)
+
+
+def test_an_idle_worker_loop_keeps_its_file_fresh(container: Container, tmp_path: Path) -> None:
+    liveness = LivenessFile(tmp_path, 0)
+    worker = worker_with_liveness(container, liveness, MemoryQueue(visibility_timeout_seconds=3600))
+    loop = threading.Thread(target=worker.run)
+    loop.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not liveness.path.exists() or stale_workers(tmp_path, 5):
+            assert time.monotonic() < deadline, "the loop never touched its liveness file"
+            time.sleep(0.05)
+        os.utime(liveness.path, (AN_HOUR_AGO, AN_HOUR_AGO))
+        while stale_workers(tmp_path, 5):  # the next turn of the loop touches it again
+            assert time.monotonic() < deadline, "the loop stopped touching its liveness file"
+            time.sleep(0.05)
+    finally:
+        worker.stopping.set()
+        loop.join(timeout=30)
+
+
+def test_a_task_heartbeat_during_a_render_touches_the_file(container: Container,
+                                                           tmp_path: Path) -> None:
+    liveness = LivenessFile(tmp_path, 0)
+    queue = MemoryQueue(visibility_timeout_seconds=3600)
+    queue.enqueue("a-task")
+    message = queue.receive("w1", 1)
+    assert message is not None
+    worker = worker_with_liveness(container, liveness, queue)
+    worker.heartbeat(message)  # what the render's keep-alive calls every heartbeat
+    assert stale_workers(tmp_path, 5) == []
