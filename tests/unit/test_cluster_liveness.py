@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from adapters.container import Container
+from adapters.container import Container, create_container
 from adapters.queue.memory import MemoryQueue
+from adapters.settings import Settings
 from workers.consumer import TaskWorker
 from workers.gate import DatabaseGate
 from workers.liveness import LivenessFile, main, reset, stale_workers
@@ -49,6 +51,14 @@ def test_a_new_pool_forgets_the_files_of_the_previous_one(tmp_path: Path) -> Non
         LivenessFile(folder, index).touch()
     reset(folder)
     assert list(folder.iterdir()) == []
+
+
+@pytest.fixture
+def container(migrated_settings: Settings) -> Iterator[Container]:
+    """The composition root on a migrated database, so the worker's duties run for real."""
+    built = create_container(migrated_settings)
+    yield built
+    built.shutdown_resources()
 
 
 def worker_with_liveness(container: Container, liveness: LivenessFile,
