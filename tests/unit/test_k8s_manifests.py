@@ -123,6 +123,8 @@ def test_disruption_budgets_cover_the_api_and_the_workers() -> None:
 
 def test_the_api_and_workers_wait_for_the_schema_a_job_migrates() -> None:
     job = next(doc for doc in documents() if doc["kind"] == "Job")
+    # A Job's template cannot change: each release applies a Job of its own name.
+    assert job["metadata"]["name"] == "podforge-migrate-" + IMAGE.split(":")[1].replace(".", "-")
     [migrate] = job["spec"]["template"]["spec"]["containers"]
     assert migrate["command"] == ["podforge", "db", "upgrade"]
     for name in ("podforge-api", "podforge-worker"):
