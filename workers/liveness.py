@@ -8,13 +8,14 @@ imports nothing but the standard library, so a Kubernetes exec probe stays cheap
 from __future__ import annotations
 
 import argparse
-import shutil
+import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 SUFFIX = ".alive"
+log = logging.getLogger(__name__)
 
 
 class LivenessFile:
@@ -23,16 +24,27 @@ class LivenessFile:
 
     def __init__(self, folder: Path, index: int) -> None:
         self.path = folder / f"worker-{index}{SUFFIX}"
+        self.failing = False
 
     def touch(self) -> None:
-        self.path.touch()
+        """Never fails the worker: a file it cannot write shows as stale to the probe."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.touch()
+        except OSError as error:
+            if not self.failing:
+                log.warning("cannot touch the liveness file %s: %s", self.path, error)
+            self.failing = True
+        else:
+            self.failing = False
 
 
 def reset(folder: Path) -> None:
-    """An empty ``folder``: files of a previous run (more processes, a restarted container)
-    would otherwise look stale for ever."""
-    shutil.rmtree(folder, ignore_errors=True)
+    """No liveness files in ``folder``: those of a previous run (more processes, a restarted
+    container) would otherwise look stale for ever. Nothing else in it is touched."""
     folder.mkdir(parents=True, exist_ok=True)
+    for path in folder.glob(f"*{SUFFIX}"):
+        path.unlink(missing_ok=True)
 
 
 def stale_workers(folder: Path, max_age_seconds: float,

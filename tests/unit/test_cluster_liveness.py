@@ -51,10 +51,19 @@ def test_the_probe_fails_before_any_worker_process_has_looped(tmp_path: Path) ->
 def test_a_new_pool_forgets_the_files_of_the_previous_one(tmp_path: Path) -> None:
     folder = tmp_path / "liveness"
     for index in range(4):  # a previous run with more processes, then a restart with 2
-        LivenessFile(folder, index).path.parent.mkdir(exist_ok=True)
         LivenessFile(folder, index).touch()
+    (folder / "notes.txt").write_text("not ours")
     reset(folder)
-    assert list(folder.iterdir()) == []
+    assert [path.name for path in folder.iterdir()] == ["notes.txt"]
+
+
+def test_a_file_that_cannot_be_touched_never_stops_the_worker(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file-not-a-folder"
+    blocked.write_text("")
+    liveness = LivenessFile(blocked, 0)
+    liveness.touch()  # logs once instead of raising into the worker loop
+    assert liveness.failing
+    assert stale_workers(blocked, 60) != []
 
 
 @pytest.fixture
