@@ -137,6 +137,9 @@ class WorkerSection(Section):
     max_retries: int = Field(1, ge=0)
     temp_retention_hours: float = Field(24, ge=0)
     duty_seconds: float = Field(10, gt=0)  # how often the watchdog and reconciler run
+    # `podforge worker` serves its processes' metrics (summed) on this port, under the
+    # [metrics] access rules; 0: no metrics port.
+    metrics_port: int = Field(0, ge=0, le=65535)
     # This process's place among the worker processes (set by `podforge worker` for each one);
     # engines that own services offset their ports by it.
     index: int = Field(0, ge=0, le=63)

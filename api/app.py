@@ -13,6 +13,7 @@ from adapters.resources import resource
 from api.dependencies import storable_path_parameters
 from api.errors import install_error_handlers
 from api.frontend import mount_frontend
+from api.request_metrics import RequestMetrics
 from api.routes import (
     audio,
     auth,
@@ -63,6 +64,8 @@ def create_app(container: Container | None = None) -> FastAPI:
         # Only these peers may name the client in X-Forwarded-For; `podforge serve` turns
         # uvicorn's own handling off, which would believe 127.0.0.1.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted_proxies)
+    # Outermost of ours, so the time and status include the other middleware's work.
+    app.add_middleware(RequestMetrics, record=container.http_metrics().record)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(auth.router)

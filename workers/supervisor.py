@@ -22,7 +22,6 @@ def run_workers(processes: int, liveness_dir: Path | None = None) -> None:
     """Run until SIGTERM or SIGINT, then let each process finish its current task."""
     if liveness_dir is not None:
         liveness.reset(liveness_dir)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s supervisor %(message)s")
     context = multiprocessing.get_context("spawn")
     stopping = False
 

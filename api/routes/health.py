@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
-from ipaddress import ip_address
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException
@@ -11,15 +10,15 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
-from adapters.settings import MetricsSection
+from adapters.container import Container
+from adapters.metrics import may_scrape
 from api.dependencies import (
     ClientAddress,
     ContainerDep,
-    QueueDep,
     SessionDep,
     SettingsDep,
-    StorageDep,
 )
 
 router = APIRouter(tags=["health"])
@@ -33,37 +32,35 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+def readiness_probes(session: Session, container: Container) -> dict[str, Callable[[], Any]]:
+    """What this process needs, by the name an operator knows it by. Redis carries the queue,
+    the rate limits, revoked tokens and task status when the deployment uses it, so it is
+    probed by name rather than hidden behind the queue."""
+    probes: dict[str, Callable[[], Any]] = {
+        "database": lambda: session.execute(text("SELECT 1"))}
+    if container.settings().queue.type == "redis":
+        probes["redis"] = lambda: container.redis().ping()
+    probes["queue"] = lambda: container.queue().check_ready()
+    probes["storage"] = lambda: container.storage().check_ready()
+    return probes
+
+
 @router.get("/readyz", responses={503: {"description": "a dependency is unreachable"}})
-def readyz(session: SessionDep, queue: QueueDep, storage: StorageDep) -> JSONResponse:
-    """Database, queue and storage are reachable; 503 naming each that is not."""
-    checks: dict[str, Any] = {}
-    for name, probe in (
-        ("database", lambda: session.execute(text("SELECT 1"))),
-        ("queue", queue.check_ready),
-        ("storage", storage.check_ready),
-    ):
+def readyz(session: SessionDep, container: ContainerDep) -> JSONResponse:
+    """Database, Redis, queue and storage are reachable; 503 naming each that is not."""
+    checks: dict[str, str] = {}
+    for name, probe in readiness_probes(session, container).items():
         try:
             probe()
             checks[name] = "ok"
         except Exception as failure:  # a probe reports any failure; it must not raise
             checks[name] = f"unavailable: {type(failure).__name__}"
-    ready = all(value == "ok" for value in checks.values())
+    failing = [name for name, value in checks.items() if value != "ok"]
     return JSONResponse(
-        {"status": "ready" if ready else "unavailable", "checks": checks},
-        status_code=200 if ready else 503,
+        {"status": "unavailable" if failing else "ready", "unavailable": failing,
+         "checks": checks},
+        status_code=503 if failing else 200,
     )
-
-
-def may_scrape(config: MetricsSection, address: str, token: str | None) -> bool:
-    """From an allowed network (the address the API sees), or with the configured token."""
-    expected = config.token.get_secret_value()
-    if expected and token and secrets.compare_digest(token.encode(), expected.encode()):
-        return True
-    try:
-        client = ip_address(address)
-    except ValueError:  # no address, or not an IP (a Unix socket, a test client)
-        return False
-    return any(client in network for network in config.allow_networks)
 
 
 def require_scraper(address: ClientAddress, settings: SettingsDep,
@@ -81,5 +78,6 @@ def require_scraper(address: ClientAddress, settings: SettingsDep,
                              "description": "Prometheus text format"},
                        403: {"description": "not from an allowed network, and no valid token"}})
 def metrics(container: ContainerDep) -> Response:
-    """Tasks by status, render times, queue depth, credits, voice requests, LLM tokens."""
+    """Tasks by status, queue depth and oldest waiting task, credits, LLM tokens, HTTP
+    requests, disk; renders and voice requests of this process's own workers."""
     return Response(generate_latest(container.metrics()), media_type=CONTENT_TYPE_LATEST)

@@ -27,9 +27,12 @@ SECRET = "secret-download-token-0123456789"
 
 def site_config(tmp_path: Path, upstream: str, http_port: int, https_port: int) -> str:
     """The shipped configuration, listening on this machine's free ports."""
-    site = (project_root() / "deploy" / "nginx.conf").read_text()
-    for shipped, here in (("server api:8000;", f"server {upstream};"),
-                          ("listen 80;", f"listen 127.0.0.1:{http_port};"),
+    deploy = project_root() / "deploy"
+    site = (deploy / "nginx.conf").read_text()
+    (tmp_path / "upstream.conf").write_text((deploy / "nginx" / "upstream-host.conf").read_text()
+                                            .replace("127.0.0.1:8000", upstream))
+    for shipped, here in (("/etc/nginx/podforge/", f"{tmp_path}/"),
+                          ("listen 80 default_server;", f"listen 127.0.0.1:{http_port};"),
                           ("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl"),
                           ("/etc/nginx/certs/", f"{tmp_path}/"),
                           ("/var/log/nginx/", f"{tmp_path}/")):
