@@ -143,6 +143,9 @@ class WorkerSection(Section):
     # This process's place among the worker processes (set by `podforge worker` for each one);
     # engines that own services offset their ports by it.
     index: int = Field(0, ge=0, le=63)
+    # Each worker process touches a file here as it loops, for a liveness probe
+    # (`python -m workers.liveness DIR`); one folder per `podforge worker`; empty: none.
+    liveness_dir: str = ""
 
 
 class CacheSection(Section):

@@ -77,7 +77,9 @@ def worker(
     problems = preflight_problems(container)
     if problems:  # a worker that cannot record its work must not take any
         raise fail("the worker cannot start:\n  " + "\n  ".join(problems))
-    run_workers(processes or settings.worker.processes)
+    liveness_dir = settings.worker.liveness_dir
+    run_workers(processes or settings.worker.processes,
+                liveness_dir=Path(liveness_dir) if liveness_dir else None)
 
 
 @app.command()
@@ -188,6 +190,26 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     from adapters.settings import load_settings
 
     migrate.upgrade(load_settings().database_url, revision)
+
+
+@db_app.command("wait")
+def db_wait(
+    timeout: Annotated[float, typer.Option(
+        min=0, help="Seconds to wait before giving up with the reason.")] = 300,
+) -> None:
+    """Wait until the database is at the current schema (a pod's start waits for its migration)."""
+    from adapters.db.engine import create_db_engine
+    from adapters.db.wait import wait_for_schema
+    from adapters.settings import load_settings
+
+    engine = create_db_engine(load_settings().database_url)
+    try:
+        problem = wait_for_schema(engine, timeout_seconds=timeout)
+    finally:
+        engine.dispose()
+    if problem is not None:
+        raise fail(f"gave up after {timeout:g} s: {problem}")
+    typer.echo("the database is at the current schema")
 
 
 @db_app.command("downgrade")

@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 
 from core import log_context
 from core.services.rendering import NotStarted, Outcome, RenderDeps, process_task
@@ -24,8 +25,9 @@ class TaskWorker:
 
     def __init__(self, *, name: str, queue: Queue, deps: RenderDeps, maintenance: Maintenance,
                  gate: DatabaseGate, poll_seconds: float = 1.0,
-                 duty_seconds: float = 10.0) -> None:
+                 duty_seconds: float = 10.0, beat: Callable[[], None] | None = None) -> None:
         self.name = name
+        self.beat = beat or (lambda: None)  # says "still looping" to a liveness probe
         self.queue = queue
         self.deps = deps
         self.gate = gate
@@ -42,6 +44,7 @@ class TaskWorker:
     def run(self) -> None:
         log.info("worker %s started", self.name)
         while not self.stopping.is_set():
+            self.beat()
             if not self.gate.allows():
                 # No duty either: each needs the database, and recovering stale messages
                 # would take them from the workers that can render them.
@@ -71,7 +74,7 @@ class TaskWorker:
             outcome = asyncio.run(process_task(
                 self.deps, task_id=message.task_id, lease=uuid.uuid4().hex,
                 take_over=message.deliveries > 1,
-                on_heartbeat=lambda: self.queue.renew(message, self.name)))
+                on_heartbeat=lambda: self.heartbeat(message)))
         except NotStarted:
             self.gate.suspect()
             if self.gate.allows():  # the database answers: leave it to the visibility timeout
@@ -91,3 +94,8 @@ class TaskWorker:
         self.queue.ack(message)
         log.info("task %s: %s (worker %s)", message.task_id, outcome.value, self.name)
         return outcome
+
+    def heartbeat(self, message: QueueMessage) -> None:
+        """A render in progress still holds its task, and this process is not stuck."""
+        self.queue.renew(message, self.name)
+        self.beat()

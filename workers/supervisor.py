@@ -4,24 +4,31 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import time
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from types import FrameType
 
+from workers import liveness
 from workers.process import run_worker_process
 
 log = logging.getLogger(__name__)
 RESTART_DELAY_SECONDS = 2.0
 
 
-def run_workers(processes: int) -> None:
+def run_workers(processes: int, liveness_dir: Path | None = None) -> None:
     """Run until SIGTERM or SIGINT, then let each process finish its current task."""
+    if liveness_dir is not None:
+        liveness.reset(liveness_dir)
     context = multiprocessing.get_context("spawn")
     stopping = False
 
     def start(index: int) -> BaseProcess:
-        process = context.Process(target=run_worker_process, args=(index,),
+        if liveness_dir is not None:  # counts from the start: one stuck before its loop fails too
+            liveness.LivenessFile(liveness_dir, index).touch()
+        process = context.Process(target=run_worker_process, args=(index, os.getpid()),
                                   name=f"podforge-worker-{index}")
         process.start()
         log.info("worker %d started as pid %s", index, process.pid)
