@@ -76,6 +76,19 @@ def open_redis(settings: Settings) -> Iterator[Redis]:
         client.close()
 
 
+def open_cache_redis(settings: Settings, redis: Callable[[], Redis]) -> Iterator[Redis]:
+    """The segment cache's Redis: its own client to ``[cache] redis_url`` (a Redis that may
+    evict), else the main client."""
+    if not settings.cache.redis_url:
+        yield redis()
+        return
+    client = Redis.from_url(settings.cache.redis_url)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
 def make_billing_rules(settings: Settings) -> BillingRules:
     fields = set(BillingRules.__dataclass_fields__)
     return BillingRules(**settings.billing.model_dump(include=fields))
@@ -86,14 +99,14 @@ def make_rate_limits(settings: Settings, redis: Callable[[], Redis]) -> RateLimi
     process shares them."""
     table = settings.limits.model_dump(by_alias=True)
     if settings.queue.type == "redis":
-        return LimitsRateLimits(redis_storage(redis()), table)
+        return LimitsRateLimits(redis_storage(redis(), settings.redis.key_prefix), table)
     return LimitsRateLimits(MemoryStorage(), table)
 
 
 def make_status_cache(settings: Settings, redis: Callable[[], Redis]) -> StatusCache:
     """Shared through Redis when the deployment has it, so any API process can answer."""
     if settings.queue.type == "redis":
-        return RedisStatusCache(redis(), settings.redis.url)
+        return RedisStatusCache(redis(), settings.redis.url, settings.redis.key_prefix)
     return MemoryStatusCache()
 
 
@@ -101,14 +114,16 @@ def make_credential_store(settings: Settings, redis: Callable[[], Redis]) -> Cre
     """Shared through Redis when the deployment has it: a token revoked through one API
     process is refused by all."""
     if settings.queue.type == "redis":
-        return RedisCredentialStore(redis(), settings.redis.url)
+        return RedisCredentialStore(redis(), settings.redis.url, settings.redis.key_prefix)
     return MemoryCredentialStore()
 
 
 def make_segment_cache(settings: Settings, redis: Callable[[], Redis]) -> SegmentCache:
-    """Chunks kept ``[cache] ttl_seconds``, in Redis when the deployment has it."""
+    """Chunks kept ``[cache] ttl_seconds``, in Redis when the deployment has it (``redis``:
+    the cache's own, see :func:`open_cache_redis`)."""
     return segment_cache_for(shared=settings.queue.type == "redis", redis=redis,
-                             ttl_seconds=settings.cache.ttl_seconds)
+                             ttl_seconds=settings.cache.ttl_seconds,
+                             prefix=settings.redis.key_prefix)
 
 
 def heartbeat_seconds(settings: Settings) -> float:
@@ -185,7 +200,8 @@ class Container(containers.DeclarativeContainer):
     synthesizers = providers.Resource(
         open_synthesizers, adapter_registry, settings, adapter_context
     )
-    segment_cache = providers.Singleton(make_segment_cache, settings, redis.provider)
+    cache_redis = providers.Resource(open_cache_redis, settings, redis.provider)
+    segment_cache = providers.Singleton(make_segment_cache, settings, cache_redis.provider)
 
     db_engine = providers.Resource(open_db_engine, settings)
     session_factory = providers.Singleton(sessionmaker, bind=db_engine, expire_on_commit=False)

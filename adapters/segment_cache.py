@@ -53,11 +53,11 @@ class MemorySegmentCache(SegmentCache):
 class RedisSegmentCache(SegmentCache):
     """One key per segment: a JSON header line, then the samples; expires after the TTL."""
 
-    def __init__(self, redis: Any, *, ttl_seconds: int,
-                 namespace: str = "podforge:segment") -> None:
+    def __init__(self, redis: Any, *, ttl_seconds: int, prefix: str = "podforge") -> None:
+        """Keys: ``<prefix>:segment:<key>``."""
         self.redis = redis
         self.ttl = ttl_seconds
-        self.namespace = namespace
+        self.namespace = f"{prefix}:segment"
 
     def get(self, key: str) -> CachedSegment | None:
         value = self.redis.get(f"{self.namespace}:{key}")
@@ -75,10 +75,10 @@ class RedisSegmentCache(SegmentCache):
                        ex=self.ttl)
 
 
-def segment_cache_for(*, shared: bool, redis: Callable[[], Any],
-                      ttl_seconds: int) -> SegmentCache:
+def segment_cache_for(*, shared: bool, redis: Callable[[], Any], ttl_seconds: int,
+                      prefix: str = "podforge") -> SegmentCache:
     """Chunks kept ``ttl_seconds``: in Redis when the deployment shares one (a Redis queue),
     else in this process's memory."""
     if shared:
-        return RedisSegmentCache(redis(), ttl_seconds=ttl_seconds)
+        return RedisSegmentCache(redis(), ttl_seconds=ttl_seconds, prefix=prefix)
     return MemorySegmentCache(ttl_seconds=ttl_seconds)

@@ -66,6 +66,13 @@ class QueueSection(Section):
 
 class RedisSection(Section):
     url: str = "redis://127.0.0.1:6379/0"
+    # Starts every key PodForge writes, so deployments sharing a Redis database never see each
+    # other's tasks, statuses, tickets or limits. No braces: keys are not laid out for Cluster.
+    key_prefix: str = Field("podforge", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
+
+    def key(self, *parts: str) -> str:
+        """A key under this deployment's prefix: ``key("tasks")`` is ``podforge:tasks``."""
+        return ":".join((self.key_prefix, *parts))
 
 
 class StorageSection(Section):
@@ -143,6 +150,9 @@ class WorkerSection(Section):
 
 class CacheSection(Section):
     ttl_seconds: int = Field(3600, ge=0)
+    # The segment cache's own Redis (one with an eviction policy such as allkeys-lru); empty:
+    # [redis] url, which must keep noeviction for the queue.
+    redis_url: str = ""
 
 
 class AuthSection(Section):
@@ -255,6 +265,11 @@ class Settings(BaseSettings):
         """``[tts] voices_file``; a relative path names a shipped file (``voices.yaml``)."""
         path = self.tts.voices_file
         return path if path.is_absolute() else resource(str(path))
+
+    @property
+    def cache_redis_url(self) -> str:
+        """``[cache] redis_url``, else the main ``[redis] url``."""
+        return self.cache.redis_url or self.redis.url
 
     @property
     def database_url(self) -> str:
