@@ -166,3 +166,42 @@ def test_a_render_sign_in_and_stream_ticket_write_no_key_outside_the_prefix(
     written = " ".join(sorted(keys))
     for kind in ("tasks", "task-status", "stream-ticket", "limits", "segment"):
         assert f"{PREFIX}:{kind}" in written, sorted(keys)
+
+
+# ---- the segment cache ------------------------------------------------------------------------
+
+def speech_like(seconds: float, rate: int = 32000) -> PcmAudio:
+    """Voiced sound with pauses and noise: neither silence nor white noise, like speech."""
+    import numpy as np
+
+    t = np.arange(int(seconds * rate)) / rate
+    voiced = np.sin(2 * np.pi * 140 * t) + 0.5 * np.sin(2 * np.pi * 280 * t + 1.0)
+    envelope = np.clip(np.sin(2 * np.pi * 2.5 * t), 0, None)
+    noise = np.random.default_rng(7).normal(0, 0.02, t.size)
+    return PcmAudio((8000 * (voiced * envelope + noise)).astype("<i2").tobytes(), rate)
+
+
+def test_a_cached_segment_comes_back_sample_identical_in_less_memory(redis_client: Redis
+                                                                      ) -> None:
+    from adapters.segment_cache import RedisSegmentCache
+
+    cache = RedisSegmentCache(redis_client, ttl_seconds=60)
+    audio = speech_like(6.7)  # about 431 KB of raw samples, a typical segment
+    cache.put("key-1", CachedSegment(audio, "task-1"))
+    found = cache.get("key-1")
+    assert found is not None and found.task_id == "task-1"
+    assert found.audio == audio
+    stored = redis_client.memory_usage("podforge:segment:key-1")
+    assert stored is not None and stored < 0.8 * len(audio.samples), (stored, len(audio.samples))
+    cache.put("empty", CachedSegment(PcmAudio(b"", 32000), "task-2"))
+    empty = cache.get("empty")
+    assert empty is not None and empty.audio == PcmAudio(b"", 32000)
+
+
+def test_a_segment_cached_raw_by_an_earlier_version_still_reads(redis_client: Redis) -> None:
+    from adapters.segment_cache import RedisSegmentCache
+
+    samples = speech_like(0.5).samples
+    redis_client.set("podforge:segment:old", b'{"rate": 32000, "task": "task-0"}\n' + samples)
+    found = RedisSegmentCache(redis_client, ttl_seconds=60).get("old")
+    assert found is not None and found.audio == PcmAudio(samples, 32000)
