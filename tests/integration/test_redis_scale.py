@@ -205,3 +205,23 @@ def test_a_segment_cached_raw_by_an_earlier_version_still_reads(redis_client: Re
     redis_client.set("podforge:segment:old", b'{"rate": 32000, "task": "task-0"}\n' + samples)
     found = RedisSegmentCache(redis_client, ttl_seconds=60).get("old")
     assert found is not None and found.audio == PcmAudio(samples, 32000)
+
+
+def test_the_segment_cache_can_live_in_its_own_redis(redis_client: Redis) -> None:
+    cache_url = REDIS_URL.rsplit("/", 1)[0] + "/13"  # the second test database
+    separate = Redis.from_url(cache_url)
+    separate.flushdb()
+    settings = load_settings(queue={"type": "redis"}, redis={"url": REDIS_URL},
+                             cache={"redis_url": cache_url})
+    container = create_container(settings)
+    try:
+        segment = CachedSegment(speech_like(0.2), "task-1")
+        container.segment_cache().put("key-1", segment)
+        container.queue().enqueue("task-1")
+        assert separate.keys("*") == [b"podforge:segment:key-1"]
+        assert b"podforge:segment:key-1" not in redis_client.keys("*")
+        assert redis_client.exists("podforge:tasks")
+    finally:
+        container.shutdown_resources()
+        separate.flushdb()
+        separate.close()
