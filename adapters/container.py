@@ -47,10 +47,12 @@ from workers.maintenance import Maintenance
 SELECTED_PORTS = ("engine", "storage", "queue", "payment")
 
 
-def open_db_engine(settings: Settings) -> Iterator[Engine]:
-    """The database engine as a resource: disposed of when the container shuts down."""
-    engine = create_db_engine(settings.database_url, pool_size=settings.database.pool_size,
-                              max_overflow=settings.database.max_overflow)
+def open_db_engine(settings: Settings, process_kind: str) -> Iterator[Engine]:
+    """The database engine as a resource, its pool sized for the kind of process ("api", or
+    "worker" for `podforge worker`'s processes): disposed of when the container shuts down."""
+    pool_size, max_overflow = settings.database.pool(process_kind)
+    engine = create_db_engine(settings.database_url, pool_size=pool_size,
+                              max_overflow=max_overflow)
     try:
         yield engine
     finally:
@@ -188,6 +190,7 @@ class Container(containers.DeclarativeContainer):
     """Providers for everything long-lived; tests override single providers with fakes."""
 
     settings = providers.Dependency(instance_of=Settings)
+    process_kind = providers.Dependency(instance_of=str, default="api")
     plugin_manager = providers.Singleton(get_plugin_manager)
     adapter_registry = providers.Singleton(AdapterRegistry.from_plugin_manager, plugin_manager)
     voice_library = providers.Singleton(
@@ -203,7 +206,7 @@ class Container(containers.DeclarativeContainer):
     cache_redis = providers.Resource(open_cache_redis, settings, redis.provider)
     segment_cache = providers.Singleton(make_segment_cache, settings, cache_redis.provider)
 
-    db_engine = providers.Resource(open_db_engine, settings)
+    db_engine = providers.Resource(open_db_engine, settings, process_kind)
     session_factory = providers.Singleton(sessionmaker, bind=db_engine, expire_on_commit=False)
 
     unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, session_factory)
@@ -251,12 +254,14 @@ class Container(containers.DeclarativeContainer):
     )
 
 
-def create_container(settings: Settings | None = None) -> Container:
+def create_container(settings: Settings | None = None, *,
+                     process_kind: str = "api") -> Container:
     """Build the container and check that every configured adapter is installed.
 
+    :param process_kind: "worker" in `podforge worker`'s processes (a smaller database pool).
     :raises adapters.plugin_manager.PluginError: a configured name no plugin provides.
     """
-    container = Container(settings=settings or load_settings())
+    container = Container(settings=settings or load_settings(), process_kind=process_kind)
     registry = container.adapter_registry()
     for port in SELECTED_PORTS:
         registry.select(port, selected_name(container.settings(), port))

@@ -57,6 +57,16 @@ class DatabaseSection(Section):
     # busy moments do not open and close connections.
     pool_size: int = Field(20, ge=1, le=200)
     max_overflow: int = Field(20, ge=0, le=200)
+    # A worker process renders one task at a time and holds one connection (measured by
+    # bench/connections.py); these replace the two above in `podforge worker`'s processes.
+    worker_pool_size: int = Field(2, ge=1, le=200)
+    worker_max_overflow: int = Field(1, ge=0, le=200)
+
+    def pool(self, process_kind: str) -> tuple[int, int]:
+        """Connections kept open and opened for bursts by a process of ``process_kind``."""
+        if process_kind == "worker":
+            return self.worker_pool_size, self.worker_max_overflow
+        return self.pool_size, self.max_overflow
 
 
 class QueueSection(Section):

@@ -27,7 +27,7 @@ def build_worker(container: Container, name: str, poll_seconds: float = 1.0) -> 
 def run_worker_process(index: int) -> None:
     """Entry point of a worker process started by :mod:`workers.supervisor`."""
     os.environ["PODFORGE_WORKER__INDEX"] = str(index)  # read by the settings below
-    container = create_container()
+    container = create_container(process_kind="worker")
     settings = container.settings()
     configure_logging(settings.app.log_format, settings.app.log_level)
     logging.getLogger(__name__).info("worker-%d starting", index)

@@ -1,4 +1,5 @@
-"""`[redis] key_prefix` is checked, and every adapter that names Redis keys names them under it.
+"""`[redis] key_prefix` is checked, and every adapter that names Redis keys names them under it;
+database pools are sized per kind of process.
 
 No Redis is needed: the adapters below name their keys without connecting (the URL points at a
 closed port), so a forgotten prefix shows here in milliseconds.
@@ -102,3 +103,17 @@ def test_the_mofa_nodes_cache_segments_under_the_prefix_in_the_cache_redis() -> 
         cache: Any = voices.cache
         assert cache.namespace == "tenant-b:segment"
         assert cache.redis.connection_pool.connection_kwargs["db"] == 3
+
+
+# ---- database pools per kind of process -----------------------------------------------------
+
+@pytest.mark.parametrize(("kind", "size", "overflow"), [("api", 20, 20), ("worker", 2, 1)])
+def test_a_worker_process_keeps_a_small_database_pool(kind: str, size: int,
+                                                      overflow: int) -> None:
+    settings = load_settings(database={"url": "postgresql://nobody@127.0.0.1:9/none"})
+    container = create_container(settings, process_kind=kind)
+    pool: Any = container.db_engine().pool  # no connection is opened until one is used
+    try:
+        assert (pool.size(), pool._max_overflow) == (size, overflow)
+    finally:
+        container.shutdown_resources()
