@@ -20,7 +20,7 @@ from adapters.db.engine import create_db_engine
 from adapters.db.ledger import SqlAlchemyLedger
 from adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from adapters.llm.prompts import PromptLibrary
-from adapters.metrics import TtsMetrics, build_registry
+from adapters.metrics import HttpMetrics, RenderMetrics, build_registry
 from adapters.plugin_manager import AdapterRegistry, get_plugin_manager
 from adapters.resources import resource
 from adapters.segment_cache import segment_cache_for
@@ -135,12 +135,14 @@ def heartbeat_seconds(settings: Settings) -> float:
 
 def make_render_deps(settings: Settings, unit_of_work: Callable[[], UnitOfWork],
                      engine: TTSEngine, storage: Storage, cache: StatusCache,
-                     billing: BillingRules) -> RenderDeps:
+                     billing: BillingRules, metrics: RenderMetrics) -> RenderDeps:
     return RenderDeps(unit_of_work=unit_of_work, engine=engine, storage=storage, cache=cache,
                       billing=billing, work_root=settings.data_dir / "work",
                       timeout_seconds=settings.worker.task_timeout_minutes * 60,
                       heartbeat_seconds=heartbeat_seconds(settings),
-                      reuse_seconds=settings.cache.ttl_seconds)
+                      reuse_seconds=settings.cache.ttl_seconds,
+                      record_stage=metrics.record_stage,
+                      record_outcome=metrics.record_outcome)
 
 
 def make_maintenance(settings: Settings, unit_of_work: Callable[[], UnitOfWork], queue: Queue,
@@ -226,12 +228,15 @@ class Container(containers.DeclarativeContainer):
         build_adapter, adapter_registry, "storage", settings, adapter_context
     )
     queue = providers.Singleton(build_adapter, adapter_registry, "queue", settings, adapter_context)
-    metrics = providers.Singleton(build_registry, session_factory, queue.provider)
-    tts_metrics = providers.Singleton(TtsMetrics, metrics)
+    metrics = providers.Singleton(build_registry, session_factory, queue.provider,
+                                  providers.Callable(lambda s: s.data_dir, settings))
+    render_metrics = providers.Singleton(RenderMetrics, metrics)
+    http_metrics = providers.Singleton(HttpMetrics, metrics)
     engine_context = providers.Singleton(
         make_adapter_context, settings, voices=voice_library, synthesizers=synthesizers,
         redis=redis.provider, segment_cache=segment_cache,
-        record_tts=providers.Callable(lambda m: m.record, tts_metrics),
+        record_tts=providers.Callable(lambda m: m.record_tts, render_metrics),
+        record_stage=providers.Callable(lambda m: m.record_stage, render_metrics),
     )
     tts_engine = providers.Resource(
         open_adapter, adapter_registry, "engine", settings, engine_context
@@ -247,7 +252,7 @@ class Container(containers.DeclarativeContainer):
     )
     render_deps = providers.Singleton(
         make_render_deps, settings, unit_of_work.provider, tts_engine, storage, status_cache,
-        billing_rules,
+        billing_rules, render_metrics,
     )
     maintenance = providers.Singleton(
         make_maintenance, settings, unit_of_work.provider, queue, storage, status_cache

@@ -1,23 +1,92 @@
-"""Prometheus metrics, read at scrape time from the database and the queue, so that work done
-by any process (API or worker, on any machine) is counted."""
+"""Prometheus metrics: business totals read from the database at scrape time, and timings
+recorded where the work happens (HTTP requests in the API, renders and voice requests in the
+process that runs them)."""
 
 from __future__ import annotations
 
+import secrets
+import shutil
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from ipaddress import ip_address
+from pathlib import Path
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from adapters.db import models
+from adapters.settings import MetricsSection
 from core.states import TaskStatus
 from ports.ledger import TransactionType
 from ports.queue import Queue
 
 RENDER_BUCKETS = (5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1200.0, 1800.0)
+STAGE_BUCKETS = (0.05, 0.25, 1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1200.0)
+TTS_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0)
+HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+def may_scrape(config: MetricsSection, address: str, token: str | None) -> bool:
+    """From an allowed network (the address the server sees), or with the configured token."""
+    expected = config.token.get_secret_value()
+    if expected and token and secrets.compare_digest(token.encode(), expected.encode()):
+        return True
+    try:
+        client = ip_address(address)
+    except ValueError:  # no address, or not an IP (a Unix socket, a test client)
+        return False
+    return any(client in network for network in config.allow_networks)
+
+
+def oldest_waiting_seconds(session: Session, now: datetime | None = None) -> float:
+    """How long the oldest pending task has waited (0 when none waits). Pending rows are few,
+    and the (status, started_at) index finds them without reading the others."""
+    oldest = session.execute(select(func.min(models.Task.created_at)).where(
+        models.Task.status == TaskStatus.PENDING.value)).scalar_one()
+    if oldest is None:
+        return 0.0
+    if oldest.tzinfo is None:  # SQLite keeps no zone; the app writes UTC
+        oldest = oldest.replace(tzinfo=UTC)
+    return max(0.0, ((now or datetime.now(UTC)) - oldest).total_seconds())
+
+
+class WaitingCollector(Collector):
+    """The age of the oldest waiting task: the number to scale and alert on, since a deep
+    queue of short tasks is fine and a shallow one that does not move is not."""
+
+    def __init__(self, sessions: Callable[[], Session]) -> None:
+        self.sessions = sessions
+
+    def collect(self) -> Iterator[Any]:
+        with self.sessions() as session:
+            age = oldest_waiting_seconds(session)
+        yield GaugeMetricFamily("podforge_queue_oldest_waiting_seconds",
+                                "Age of the oldest task waiting to be rendered", value=age)
+
+
+class DiskCollector(Collector):
+    """Free and total bytes of the file system holding ``[app] data_dir`` (work folders, local
+    audio): a full disk fails every render, so it is alerted on before it fills."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+
+    def collect(self) -> Iterator[Any]:
+        free = GaugeMetricFamily("podforge_disk_free_bytes", "Free bytes under [app] data_dir")
+        size = GaugeMetricFamily("podforge_disk_size_bytes", "Bytes of the file system holding "
+                                 "[app] data_dir")
+        try:
+            usage = shutil.disk_usage(self.data_dir)
+        except OSError:  # not created yet: nothing to report
+            return
+        free.add_metric([], usage.free)
+        size.add_metric([], usage.total)
+        yield free
+        yield size
 
 
 class DatabaseCollector(Collector):
@@ -28,7 +97,6 @@ class DatabaseCollector(Collector):
     def collect(self) -> Iterator[Any]:
         with self.sessions() as session:
             yield self._tasks(session)
-            yield self._render_seconds(session)
             yield from self._credits(session)
             tokens = session.execute(select(func.coalesce(
                 func.sum(models.Conversation.total_tokens), 0))).scalar_one()
@@ -51,18 +119,6 @@ class DatabaseCollector(Collector):
         return family
 
     @staticmethod
-    def _render_seconds(session: Session) -> HistogramMetricFamily:
-        task = models.Task
-        done = task.status == TaskStatus.COMPLETED.value
-        rows = session.execute(select(task.started_at, task.completed_at).where(
-            done, task.started_at.is_not(None), task.completed_at.is_not(None))).all()
-        durations = [(end - start).total_seconds() for start, end in rows if start and end]
-        buckets = [(str(limit), sum(1 for d in durations if d <= limit))
-                   for limit in RENDER_BUCKETS] + [("+Inf", len(durations))]
-        return HistogramMetricFamily("podforge_render_seconds", "Time to render a task",
-                                     buckets=buckets, sum_value=sum(durations))
-
-    @staticmethod
     def _credits(session: Session) -> Iterator[CounterMetricFamily]:
         entry = models.CreditTransaction
         debited, refunded = session.execute(select(
@@ -75,24 +131,62 @@ class DatabaseCollector(Collector):
                                   value=int(refunded))
 
 
-class TtsMetrics:
-    """Requests to voice providers and their errors by code, counted in the process that
-    makes them (with separate workers, scrape each worker or read their logs)."""
+class RenderMetrics:
+    """Renders and voice requests, counted in the process that runs them: a worker process
+    (served summed over its siblings by ``podforge worker``'s metrics port), or the API
+    process with its in-process workers."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
-        self.requests = Counter("podforge_tts_requests", "Voice provider requests",
-                                ["provider"], registry=registry)
-        self.errors = Counter("podforge_tts_errors", "Voice provider errors",
-                              ["provider", "code"], registry=registry)
+        self.tts_requests = Counter("podforge_tts_requests", "Voice provider requests",
+                                    ["provider"], registry=registry)
+        self.tts_errors = Counter("podforge_tts_errors", "Voice provider errors",
+                                  ["provider", "code"], registry=registry)
+        self.tts_seconds = Histogram("podforge_tts_request_seconds",
+                                     "Time a voice provider took to answer", ["provider"],
+                                     buckets=TTS_BUCKETS, registry=registry)
+        self.stage_seconds = Histogram("podforge_render_stage_seconds",
+                                       "Time spent in each stage of a render", ["stage"],
+                                       buckets=STAGE_BUCKETS, registry=registry)
+        self.render_seconds = Histogram("podforge_render_seconds",
+                                        "Time to render a task, recorded when it completes",
+                                        buckets=RENDER_BUCKETS, registry=registry)
+        self.finished = Counter("podforge_tasks_finished", "Render attempts by how they ended",
+                                ["outcome"], registry=registry)
 
-    def record(self, provider: str, error_code: str | None = None) -> None:
-        self.requests.labels(provider).inc()
+    def record_tts(self, provider: str, error_code: str | None, seconds: float) -> None:
+        self.tts_requests.labels(provider).inc()
+        self.tts_seconds.labels(provider).observe(seconds)
         if error_code is not None:
-            self.errors.labels(provider, error_code).inc()
+            self.tts_errors.labels(provider, error_code).inc()
+
+    def record_stage(self, stage: str, seconds: float) -> None:
+        self.stage_seconds.labels(stage).observe(seconds)
+
+    def record_outcome(self, outcome: str, seconds: float) -> None:
+        self.finished.labels(outcome).inc()
+        if outcome == TaskStatus.COMPLETED.value:
+            self.render_seconds.observe(seconds)
 
 
-def build_registry(sessions: Callable[[], Session], queue: Callable[[], Queue]
-                   ) -> CollectorRegistry:
+class HttpMetrics:
+    """API requests by route template (never the raw path: ids would explode the series)."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.seconds = Histogram("podforge_http_request_seconds",
+                                 "Time until the response headers were sent",
+                                 ["route", "method"], buckets=HTTP_BUCKETS, registry=registry)
+        self.responses = Counter("podforge_http_responses", "Responses by status class",
+                                 ["route", "method", "status_class"], registry=registry)
+
+    def record(self, route: str, method: str, status: int, seconds: float) -> None:
+        self.seconds.labels(route, method).observe(seconds)
+        self.responses.labels(route, method, f"{status // 100}xx").inc()
+
+
+def build_registry(sessions: Callable[[], Session], queue: Callable[[], Queue],
+                   data_dir: Path) -> CollectorRegistry:
     registry = CollectorRegistry()
     registry.register(DatabaseCollector(sessions, queue))
+    registry.register(WaitingCollector(sessions))
+    registry.register(DiskCollector(data_dir))
     return registry

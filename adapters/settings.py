@@ -13,6 +13,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    IPvAnyNetwork,
     SecretStr,
     ValidationError,
     model_validator,
@@ -153,6 +154,9 @@ class WorkerSection(Section):
     max_retries: int = Field(1, ge=0)
     temp_retention_hours: float = Field(24, ge=0)
     duty_seconds: float = Field(10, gt=0)  # how often the watchdog and reconciler run
+    # `podforge worker` serves its processes' metrics (summed) on this port, under the
+    # [metrics] access rules; 0: no metrics port.
+    metrics_port: int = Field(0, ge=0, le=65535)
     # This process's place among the worker processes (set by `podforge worker` for each one);
     # engines that own services offset their ports by it.
     index: int = Field(0, ge=0, le=63)
@@ -172,6 +176,16 @@ class AuthSection(Section):
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
     download_token_minutes: int = Field(60, gt=0)
     stream_ticket_seconds: int = Field(60, ge=5, le=600)
+
+
+class MetricsSection(Section):
+    """Who may read ``/metrics``: clients in these networks, or anyone with the token."""
+
+    allow_networks: list[IPvAnyNetwork] = Field(
+        default_factory=lambda: [ipaddress.ip_network("127.0.0.1/32"),
+                                 ipaddress.ip_network("::1/128")],
+        max_length=100)
+    token: SecretStr = SecretStr("")  # empty: no token opens it
 
 
 def _rate_limit(text: str) -> str:
@@ -233,6 +247,7 @@ class Settings(BaseSettings):
     worker: WorkerSection = WorkerSection()
     cache: CacheSection = CacheSection()
     auth: AuthSection = AuthSection()
+    metrics: MetricsSection = MetricsSection()
     limits: LimitsSection = LimitsSection()
     http: HttpSection = HttpSection()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -58,6 +59,8 @@ def worker(
 ) -> None:
     """Run worker processes that render queued tasks (for [queue] type = "redis")."""
     from adapters.container import create_container
+    from adapters.logging_setup import configure_logging
+    from workers.metrics_server import start_worker_metrics
     from workers.preflight import preflight_problems
     from workers.supervisor import run_workers
 
@@ -69,6 +72,8 @@ def worker(
     if settings.queue.type == "memory":
         raise fail('[queue] type = "memory" lives inside `podforge serve`, which runs its own '
                    'workers; set [queue] type = "redis" for separate worker processes')
+    configure_logging(settings.app.log_format, settings.app.log_level)  # the supervisor's too
+    start_worker_metrics(settings, container.session_factory(), os.environ)
     problems = preflight_problems(container)
     if problems:  # a worker that cannot record its work must not take any
         raise fail("the worker cannot start:\n  " + "\n  ".join(problems))

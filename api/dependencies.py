@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -17,6 +18,7 @@ from adapters.container import Container
 from adapters.settings import Settings
 from adapters.voices.library import VoiceLibrary
 from adapters.voices.previews import VoicePreviews
+from api.schemas import Text
 from core.accounts import User
 from core.billing import BillingRules
 from core.errors import NotFound
@@ -27,6 +29,7 @@ from core.services.accounts import (
     remembered_account_status,
     require_active,
 )
+from core.text import unstorable
 from ports.credentials import CredentialStore
 from ports.persistence import PasswordHasher, PaymentProvider, UnitOfWork
 from ports.queue import Queue
@@ -171,7 +174,7 @@ async def get_stream_user_id(task_id: str, uow: UnitOfWorkDep, tokens: TokensDep
                              cache: StatusCacheDep, credentials: CredentialsDep,
                              tickets: StreamTicketsDep,
                              token: Annotated[str | None, Depends(bearer)],
-                             ticket: Annotated[str | None, Query(
+                             ticket: Annotated[Text | None, Query(
                                  description="a stream ticket from POST "
                                              "/api/tasks/{task_id}/events/ticket")] = None,
                              ) -> str:
@@ -187,7 +190,21 @@ async def get_stream_user_id(task_id: str, uow: UnitOfWorkDep, tokens: TokensDep
     return await polling_user_id(uow, cache, user_id, known=None)
 
 
+async def storable_path_parameters(request: Request) -> None:
+    """Path parameters are request strings too: a 422 like a body field's, never a database
+    error. (Async: no thread for a check this small.)"""
+    errors = [{"type": "unstorable_text", "loc": ("path", name), "msg": reason}
+              for name, value in request.path_params.items()
+              if (reason := unstorable(str(value)))]
+    if errors:
+        raise RequestValidationError(errors)
+
+
 CurrentUser = Annotated[User, Depends(get_current_user)]
+# Declared in OpenAPI on every route that reads the bearer token.
+SIGNED_IN_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no token, or an invalid or expired one"},
+    403: {"description": "the account is suspended or banned"}}
 
 
 def client_address(request: Request) -> str:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
+from starlette.routing import Match
 
 from core.errors import (
     AccountLocked,
@@ -24,6 +27,7 @@ from ports.tts_engine import VoiceConfigError
 
 log = logging.getLogger(__name__)
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 STATUS = {
     NotFound: 404,
     Conflict: 409,
@@ -58,6 +62,26 @@ def _rate_limited(_request: Request, error: Exception) -> JSONResponse:
                         headers={"Retry-After": str(error.retry_after)})
 
 
+def _invalid_request(_request: Request, error: Exception) -> JSONResponse:
+    """FastAPI's 422 list, without echoing what was sent: it may be a password, or text (a
+    lone surrogate) that no UTF-8 answer can carry."""
+    assert isinstance(error, RequestValidationError)
+    problems = [{key: value for key, value in problem.items() if key != "input"}
+                for problem in error.errors()]
+    return JSONResponse({"detail": jsonable_encoder(problems)}, status_code=422)
+
+
+def _method_not_allowed(request: Request, _error: Exception) -> JSONResponse:
+    """405 with ``Allow`` naming every method the path answers (the router names only those
+    of the first route that matched the path)."""
+    allowed = [method for method in METHODS if any(
+        route.matches({**request.scope, "method": method})[0] is Match.FULL
+        for route in request.app.router.routes)]
+    return JSONResponse({"detail": f"{request.method} is not allowed here: use "
+                                   f"{' or '.join(allowed)}"},
+                        status_code=405, headers={"Allow": ", ".join(allowed)})
+
+
 def _busy(_request: Request, _error: Exception) -> JSONResponse:
     return JSONResponse({"detail": "the server is busy with other changes to your account: "
                                    "try again in a moment"},
@@ -77,5 +101,7 @@ def install_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(kind, lambda _request, error: _detail(error))
     app.add_exception_handler(InsufficientCredits, _insufficient)
     app.add_exception_handler(RateLimited, _rate_limited)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(405, _method_not_allowed)
     app.add_exception_handler(TransactionConflict, _busy)
     app.add_exception_handler(DBAPIError, _database_error)

@@ -5,12 +5,35 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, EmailStr, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from core.accounts import MIN_PASSWORD_LENGTH, User
+from core.text import unstorable, unstorable_in
 from ports.ledger import LedgerEntry
 
-Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=64,
+
+def storable_text(value: str) -> str:
+    """:raises PydanticCustomError: the text has a character no database can store."""
+    reason = unstorable(value)
+    if reason:
+        raise PydanticCustomError("unstorable_text", reason)
+    return value
+
+
+def storable_json(value: Any) -> Any:
+    """:raises PydanticCustomError: a string inside has a character no database can store."""
+    reason = unstorable_in(value)
+    if reason:
+        raise PydanticCustomError("unstorable_text", reason)
+    return value
+
+
+# Every string a request carries: a 422 naming the field instead of a database error.
+Text = Annotated[str, AfterValidator(storable_text)]
+StorableJson = Annotated[dict[str, Any], AfterValidator(storable_json)]
+
+Username = Annotated[Text, StringConstraints(strip_whitespace=True, min_length=3, max_length=64,
                                             pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
@@ -28,13 +51,13 @@ class VoiceOut(BaseModel):
 class RegisterIn(BaseModel):
     username: Username
     email: EmailStr
-    password: Annotated[str, Field(min_length=MIN_PASSWORD_LENGTH, max_length=256)]
+    password: Annotated[Text, Field(min_length=MIN_PASSWORD_LENGTH, max_length=256)]
 
 
 class LoginIn(BaseModel):
-    username: Annotated[str, Field(min_length=1, max_length=254,
+    username: Annotated[Text, Field(min_length=1, max_length=254,
                                    description="username or email")]
-    password: Annotated[str, Field(min_length=1, max_length=256)]
+    password: Annotated[Text, Field(min_length=1, max_length=256)]
 
 
 class TokenOut(BaseModel):
@@ -44,8 +67,8 @@ class TokenOut(BaseModel):
 
 
 class PasswordChangeIn(BaseModel):
-    current_password: Annotated[str, Field(min_length=1, max_length=256)]
-    new_password: Annotated[str, Field(min_length=1, max_length=256)]
+    current_password: Annotated[Text, Field(min_length=1, max_length=256)]
+    new_password: Annotated[Text, Field(min_length=1, max_length=256)]
 
 
 class StreamTicketOut(BaseModel):
@@ -97,22 +120,22 @@ class SignupBonusOut(BaseModel):
 
 class PurchaseIn(BaseModel):
     amount: Annotated[int, Field(gt=0, strict=True)]
-    order_id: Annotated[str, StringConstraints(min_length=1, max_length=64,
+    order_id: Annotated[Text, StringConstraints(min_length=1, max_length=64,
                                                pattern=r"^[A-Za-z0-9_.:-]+$")]
 
 
 class ScriptIn(BaseModel):
-    title: Annotated[str, Field(max_length=200)] | None = None
-    content: str
+    title: Annotated[Text, Field(max_length=200)] | None = None
+    content: Text
 
 
 class ScriptUpdate(BaseModel):
-    title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
-    content: str | None = None
+    title: Annotated[Text, Field(min_length=1, max_length=200)] | None = None
+    content: Text | None = None
 
 
 class ContentIn(BaseModel):
-    content: str
+    content: Text
 
 
 class ScriptOut(BaseModel):
@@ -156,8 +179,8 @@ class ValidationOut(BaseModel):
 
 
 class TaskIn(BaseModel):
-    script_id: str
-    voice_config: dict[str, Any]
+    script_id: Text
+    voice_config: StorableJson
 
 
 class TaskCreated(BaseModel):
@@ -208,17 +231,17 @@ class TaskStatusOut(BaseModel):
 
 
 class ConversationIn(BaseModel):
-    topic: Annotated[str, Field(min_length=1, max_length=2000)]
-    style: str
+    topic: Annotated[Text, Field(min_length=1, max_length=2000)]
+    style: Text
     target_duration: Annotated[int, Field(ge=30, le=4 * 3600, description="seconds")]
-    speakers: Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]],
+    speakers: Annotated[list[Annotated[Text, Field(min_length=1, max_length=40)]],
                         Field(min_length=2, max_length=8)]
     language: Literal["zh", "en"] | None = None
-    title: Annotated[str, Field(max_length=200)] | None = None
+    title: Annotated[Text, Field(max_length=200)] | None = None
 
 
 class MessageIn(BaseModel):
-    content: Annotated[str, Field(min_length=1, max_length=20_000)]
+    content: Annotated[Text, Field(min_length=1, max_length=20_000)]
 
 
 class MessageOut(BaseModel):
@@ -274,7 +297,7 @@ class RoundOut(BaseModel):
 
 
 class FinalizeIn(BaseModel):
-    title: Annotated[str, Field(max_length=200)] | None = None
+    title: Annotated[Text, Field(max_length=200)] | None = None
     force: bool = False
 
 

@@ -258,11 +258,25 @@ def s3_endpoint():  # type: ignore[no-untyped-def]
 # The reliability and security suite's categories (docs/security.md), by test file.
 SUITE_CATEGORIES = {
     "API fuzzing": ("tests/integration/test_api_fuzz.py",),
-    "hostile inputs": ("tests/unit/test_hostile_inputs.py", "tests/unit/test_mofa_dataflow.py"),
+    "hostile inputs": ("tests/unit/test_hostile_inputs.py", "tests/unit/test_mofa_dataflow.py",
+                       "tests/integration/test_hardening_inputs.py"),
     "authentication and isolation": ("tests/unit/test_accounts_api.py",
-                                     "tests/integration/test_isolation.py"),
+                                     "tests/integration/test_isolation.py",
+                                     "tests/integration/test_hardening_login.py",
+                                     "tests/integration/test_hardening_credentials.py",
+                                     "tests/integration/test_hardening_revocation.py",
+                                     "tests/unit/test_hardening_secrets.py"),
+    "abuse limits": ("tests/integration/test_hardening_rate_limits.py",
+                     "tests/unit/test_hardening_limits.py"),
+    "money under races": ("tests/integration/test_hardening_money.py",
+                          "tests/integration/test_ledger.py"),
+    "API surface and deployment": ("tests/unit/test_hardening_surface.py",
+                                   "tests/integration/test_hardening_deploy.py"),
     "fault injection and invariants": ("tests/integration/test_faults.py",
-                                       "tests/integration/test_worker_processes.py"),
+                                       "tests/integration/test_worker_processes.py",
+                                       "tests/integration/test_hardening_attempts.py",
+                                       "tests/unit/test_hardening_attempts.py",
+                                       "tests/integration/test_hardening_worker_start.py"),
     "dataflow engine failures": ("tests/integration/test_mofa_engine.py",),
 }
 

@@ -17,7 +17,6 @@ RESTART_DELAY_SECONDS = 2.0
 
 def run_workers(processes: int) -> None:
     """Run until SIGTERM or SIGINT, then let each process finish its current task."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s supervisor %(message)s")
     context = multiprocessing.get_context("spawn")
     stopping = False
 

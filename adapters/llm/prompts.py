@@ -18,7 +18,9 @@ class PromptLibrary:
                                        undefined=StrictUndefined, keep_trailing_newline=True)
 
     def styles(self) -> list[str]:
-        return sorted(p.name.removesuffix(self.SUFFIX) for p in self.folder.glob(f"*{self.SUFFIX}"))
+        """The styles there are a template for; ``_name`` files are partials they include."""
+        return sorted(p.name.removesuffix(self.SUFFIX) for p in self.folder.glob(f"*{self.SUFFIX}")
+                      if not p.name.startswith("_"))
 
     def render(self, style: str, **values: object) -> str:
         return self.environment.get_template(f"{style}{self.SUFFIX}").render(**values)

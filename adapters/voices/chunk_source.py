@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
 
@@ -11,6 +12,10 @@ from core.script.model import Chunk
 from core.voices import Voice
 from ports.segment_cache import CachedSegment, SegmentCache, segment_key
 from ports.synthesizer import PcmAudio, SynthesisError, Synthesizer, VoiceSettings
+
+TtsRecorder = Callable[[str, str | None, float], None]
+"""Called after each provider request with the provider, the error code (None when it
+answered) and the seconds it took."""
 
 
 class ChunkSource:
@@ -25,8 +30,7 @@ class ChunkSource:
     def __init__(self, *, settings: Mapping[str, VoiceSettings],
                  voices: Mapping[str, Voice], synthesizer_for: Callable[[str], Synthesizer],
                  cache: SegmentCache | None, scope: str | None, task_id: str,
-                 record: Callable[[str, str | None], None] = lambda provider, code: None
-                 ) -> None:
+                 record: TtsRecorder = lambda provider, code, seconds: None) -> None:
         self.settings = settings
         self.voices = voices
         self.cache = cache if scope else None
@@ -67,12 +71,13 @@ class ChunkSource:
                 return cached.audio, cached.task_id == self.task_id
         provider = self.voices[voice.voice_id].provider
         async with gate:
+            asked = time.monotonic()
             try:
                 audio = await synthesizer.synthesize(chunk.text, voice)
             except SynthesisError as failed:
-                self.record(provider, failed.code or "error")
+                self.record(provider, failed.code or "error", time.monotonic() - asked)
                 raise
-        self.record(provider, None)
+        self.record(provider, None, time.monotonic() - asked)
         if not audio.samples:
             raise SynthesisError(f"line {chunk.line}: the voice returned no audio")
         if self.cache is not None:

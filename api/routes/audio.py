@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from adapters.auth.tokens import InvalidToken
 from api.audio_links import MIME_TYPES, download_name
 from api.dependencies import (
+    SIGNED_IN_ERRORS,
     CredentialsDep,
     SettingsDep,
     StatusCacheDep,
@@ -21,9 +22,10 @@ from api.dependencies import (
     user_for_token,
 )
 from api.ranges import byte_range
+from api.schemas import Text
 from ports.storage import ObjectNotFound
 
-router = APIRouter(prefix="/api/audio", tags=["audio"])
+router = APIRouter(prefix="/api/audio", tags=["audio"], responses=SIGNED_IN_ERRORS)
 
 
 def link_user_id(token: str, audio_id: str, tokens: TokensDep,
@@ -45,7 +47,7 @@ def link_user_id(token: str, audio_id: str, tokens: TokensDep,
 def download(audio_id: str, uow: UnitOfWorkDep, tokens: TokensDep, storage: StorageDep,
              settings: SettingsDep, credentials: CredentialsDep, cache: StatusCacheDep,
              authorization: Annotated[str | None, Depends(bearer)],
-             token: Annotated[str | None, Query(description="signed download token")] = None,
+             token: Annotated[Text | None, Query(description="signed download token")] = None,
              range_header: Annotated[str | None, Header(alias="Range")] = None) -> Response:
     """The file; with a signed ``?token=`` no Authorization header is needed, but the
     account must still be active."""

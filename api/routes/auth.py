@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Depends, Form, Response
 
 from api.dependencies import (
     AccessClaims,
@@ -21,10 +20,19 @@ from api.dependencies import (
     limited_per_address,
     limited_per_user,
 )
-from api.schemas import LoginIn, PasswordChangeIn, RegisterIn, TokenOut, UserOut
+from api.schemas import LoginIn, PasswordChangeIn, RegisterIn, Text, TokenOut, UserOut
 from core.services.accounts import authenticate, change_password, register_user
 
 router = APIRouter(tags=["auth"])
+
+
+class PasswordForm:
+    """The OAuth2 password grant's form (RFC 6749, 4.3.2), its strings checked like JSON
+    bodies' are."""
+
+    def __init__(self, username: Annotated[Text, Form()], password: Annotated[Text, Form()],
+                 grant_type: Annotated[Text | None, Form(pattern="^password$")] = None) -> None:
+        self.username, self.password = username, password
 
 
 @router.post("/api/auth/register", status_code=201, responses={409: {}, 422: {}, 429: {}},
@@ -54,7 +62,7 @@ def login(body: LoginIn, address: ClientAddress, uow: UnitOfWorkDep, hasher: Pas
 
 
 @router.post("/api/auth/token", responses={401: {}, 403: {}, 429: {}})
-def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], address: ClientAddress,
+def token(form: Annotated[PasswordForm, Depends()], address: ClientAddress,
           uow: UnitOfWorkDep, hasher: PasswordHasherDep, tokens: TokensDep,
           limits: RateLimitsDep) -> TokenOut:
     """The OAuth2 password flow, for the interactive API docs."""

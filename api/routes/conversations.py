@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from adapters.llm.prompts import PromptLibrary
 from adapters.plugin_manager import PluginError
 from api.dependencies import (
+    SIGNED_IN_ERRORS,
     BillingRulesDep,
     ContainerDep,
     CurrentUser,
@@ -41,7 +42,7 @@ from core.conversations import ConversationRecord, MessageRecord
 from core.services import conversations as service
 from ports.llm import LLM, ChatCompletion, LLMError
 
-router = APIRouter(prefix="/api/conversations", tags=["conversations"])
+router = APIRouter(prefix="/api/conversations", tags=["conversations"], responses=SIGNED_IN_ERRORS)
 ERRORS: dict[int | str, dict[str, Any]] = {401: {}, 402: {}, 404: {}, 409: {}, 422: {},
                                            502: {}, 503: {}, 504: {}}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from api.dependencies import (
+    SIGNED_IN_ERRORS,
     BillingRulesDep,
     CurrentUser,
     Limit,
@@ -15,7 +16,7 @@ from api.dependencies import (
 from api.schemas import PurchaseIn, SignupBonusOut, TransactionOut, TransactionPage
 from core.services.credits import list_transactions, purchase_credits
 
-router = APIRouter(prefix="/api/credits", tags=["credits"])
+router = APIRouter(prefix="/api/credits", tags=["credits"], responses=SIGNED_IN_ERRORS)
 
 
 @router.get("/signup-bonus")

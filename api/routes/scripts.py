@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, UploadFile
 
 from api.dependencies import (
+    SIGNED_IN_ERRORS,
     CurrentUser,
     Limit,
     Offset,
@@ -22,6 +23,7 @@ from api.schemas import (
     ScriptPage,
     ScriptUpdate,
     SegmentOut,
+    Text,
     ValidationOut,
 )
 from core.entities import ScriptRecord
@@ -29,7 +31,7 @@ from core.errors import PayloadTooLarge
 from core.script import ScriptLimits, parse_script, validate_script
 from core.services import scripts as service
 
-router = APIRouter(prefix="/api/scripts", tags=["scripts"])
+router = APIRouter(prefix="/api/scripts", tags=["scripts"], responses=SIGNED_IN_ERRORS)
 ERRORS: dict[int | str, dict[str, Any]] = {401: {}, 404: {}, 413: {}, 422: {}}
 
 
@@ -72,7 +74,7 @@ def create(body: ScriptIn, user: CurrentUser, uow: UnitOfWorkDep,
              dependencies=[limited_per_user("upload")])
 async def upload(file: Annotated[UploadFile, File(description=".md or .txt, UTF-8")],
                  user: CurrentUser, uow: UnitOfWorkDep, script_rules: ScriptRulesDep,
-                 title: Annotated[str | None, Form(max_length=200)] = None) -> ScriptOut:
+                 title: Annotated[Text | None, Form(max_length=200)] = None) -> ScriptOut:
     """Store an uploaded Markdown or text file as a script."""
     rules, limits = script_rules
     data = await file.read(limits.max_bytes + 1)

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.audio_links import audio_out
 from api.dependencies import (
+    SIGNED_IN_ERRORS,
     BearerToken,
     BillingRulesDep,
     ContainerDep,
@@ -41,6 +42,7 @@ from api.schemas import (
     TaskOut,
     TaskPage,
     TaskStatusOut,
+    Text,
 )
 from core.entities import AudioRecord
 from core.services import tasks as service
@@ -50,7 +52,7 @@ from ports.persistence import UnitOfWork
 from ports.status_cache import StatusCache, TaskState
 from ports.storage import ObjectNotFound
 
-router = APIRouter(prefix="/api/tasks", tags=["tasks"])
+router = APIRouter(prefix="/api/tasks", tags=["tasks"], responses=SIGNED_IN_ERRORS)
 STREAM_POLL_SECONDS = 0.5
 
 
@@ -97,7 +99,7 @@ def create(body: TaskIn, user: CurrentUser, uow: UnitOfWorkDep, engine: EngineDe
 
 @router.get("", responses={401: {}})
 def list_tasks(user: CurrentUser, uow: UnitOfWorkDep, settings: SettingsDep, tokens: TokensDep,
-               storage: StorageDep, script_id: str | None = None,
+               storage: StorageDep, script_id: Text | None = None,
                status: TaskStatus | None = None, limit: Limit = 20,
                offset: Offset = 0) -> TaskPage:
     """The user's tasks, newest first; ``?script_id=`` gives every version of one script."""

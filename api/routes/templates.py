@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.dependencies import CurrentUser, ScriptRulesDep, UnitOfWorkDep
+from api.dependencies import SIGNED_IN_ERRORS, CurrentUser, ScriptRulesDep, UnitOfWorkDep
 from api.routes.scripts import script_out
-from api.schemas import ScriptOut, TemplateOut
+from api.schemas import ScriptOut, TemplateOut, Text
 from core.errors import NotFound
 from core.services.scripts import create_script
 from core.states import ScriptSource
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/templates", tags=["templates"])
 
 
 @router.get("")
-def list_templates(uow: UnitOfWorkDep, language: str | None = None) -> list[TemplateOut]:
+def list_templates(uow: UnitOfWorkDep, language: Text | None = None) -> list[TemplateOut]:
     with uow:
         templates = uow.templates.all(language=language)
     return [TemplateOut(id=t.id, title=t.title, topic=t.topic, style=t.style,
@@ -23,7 +23,8 @@ def list_templates(uow: UnitOfWorkDep, language: str | None = None) -> list[Temp
             for t in templates]
 
 
-@router.post("/{template_id}/scripts", status_code=201, responses={401: {}, 404: {}})
+@router.post("/{template_id}/scripts", status_code=201,
+             responses={**SIGNED_IN_ERRORS, 404: {}})
 def new_script(template_id: str, user: CurrentUser, uow: UnitOfWorkDep,
                script_rules: ScriptRulesDep) -> ScriptOut:
     """A new script of yours from the template's starter script (source ``template``)."""

@@ -12,14 +12,14 @@ from api.dependencies import (
     VoicePreviewsDep,
     limited_per_address,
 )
-from api.schemas import VoiceOut
+from api.schemas import Text, VoiceOut
 
 router = APIRouter(prefix="/api/voices", tags=["voices"])
 
 
 @router.get("")
 def list_voices(library: VoiceLibraryDep, previews: VoicePreviewsDep,
-                language: str | None = None) -> list[VoiceOut]:
+                language: Text | None = None) -> list[VoiceOut]:
     """Every voice in voices.yaml; ``?language=zh`` keeps those of one language family.
     ``preview_url`` is null when the voice's provider is not configured here."""
     family = language.split("-")[0].lower() if language else None

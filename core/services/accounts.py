@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from core.accounts import MIN_PASSWORD_LENGTH, User
+from core.accounts import User, check_password
 from core.billing import BillingRules
 from core.errors import AccountLocked, AuthenticationFailed, Conflict, InvalidInput, NotFound
 from core.states import UserStatus
@@ -21,7 +21,7 @@ WRONG_LOGIN = "wrong username, email or password"
 def register_user(*, uow: UnitOfWork, hasher: PasswordHasher, rules: BillingRules,
                   username: str, email: str, password: str) -> User:
     """Create an account with the sign-up bonus, in one transaction."""
-    require_valid_password(password)
+    check_password(password, username=username, email=email)
     with uow:
         taken = uow.users.taken(username=username, email=email)
         if taken:
@@ -36,13 +36,6 @@ def register_user(*, uow: UnitOfWork, hasher: PasswordHasher, rules: BillingRule
     return registered
 
 
-def require_valid_password(password: str, *, field: str = "password") -> None:
-    """:raises InvalidInput: the password breaks the rules for a new one."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"{field} must have at least {MIN_PASSWORD_LENGTH} characters",
-                           field=field)
-
-
 def change_password(*, uow: UnitOfWork, hasher: PasswordHasher, credentials: CredentialStore,
                     user: User, current_password: str, new_password: str,
                     token_seconds: int) -> None:
@@ -52,7 +45,8 @@ def change_password(*, uow: UnitOfWork, hasher: PasswordHasher, credentials: Cre
     if not hasher.verify(user.password_hash, current_password):
         raise InvalidInput("current_password is not the account's password",
                            field="current_password")
-    require_valid_password(new_password, field="new_password")
+    check_password(new_password, username=user.username, email=user.email,
+                   field="new_password")
     credentials.revoke_tokens_before(user.id, time.time(), seconds=token_seconds)
     with uow:
         uow.users.set_password_hash(user.id, hasher.hash(new_password))

@@ -56,8 +56,10 @@ def create_conversation(*, uow: UnitOfWork, styles: Sequence[str], user_id: str,
                         language: str | None, title: str | None) -> ConversationRecord:
     """No model is asked yet: that happens with the first message."""
     names = [name.strip() for name in speakers if name.strip()]
-    if style not in styles or style not in {s.value for s in ConversationStyle}:
-        raise InvalidInput(f"style must be one of {', '.join(styles)}", field="style")
+    # A style needs both a prompt template and a value the database accepts.
+    offered = [name for name in styles if name in {s.value for s in ConversationStyle}]
+    if style not in offered:
+        raise InvalidInput(f"style must be one of {', '.join(offered)}", field="style")
     if len(set(names)) < 2:
         raise InvalidInput("a conversation needs at least 2 different speakers",
                            field="speakers")

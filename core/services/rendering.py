@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -46,6 +47,14 @@ class TimeLimitReached(Exception):
     """The render ran past ``[worker] task_timeout_minutes`` and was stopped."""
 
 
+Timing = Callable[[str, float], None]
+"""Called with a name (a render stage, or how an attempt ended) and the seconds it took."""
+
+
+def ignore_timing(name: str, seconds: float) -> None:
+    """The :data:`Timing` of deployments that keep no metrics."""
+
+
 @dataclass(frozen=True)
 class RenderDeps:
     unit_of_work: Callable[[], UnitOfWork]
@@ -57,6 +66,8 @@ class RenderDeps:
     timeout_seconds: float
     heartbeat_seconds: float = 20.0
     reuse_seconds: float = 3600.0  # an identical request within this time reuses the files
+    record_stage: Timing = ignore_timing
+    record_outcome: Timing = ignore_timing  # each attempt's outcome, or "error" if it raised
 
 
 def companion_files(result: AudioResult) -> dict[str, Path]:
@@ -226,7 +237,9 @@ class Attempt:
             result, audio = reused
         else:
             result = await self.render(work_dir)
+            started = time.monotonic()
             audio = self.store(result)
+            self.deps.record_stage("storing", time.monotonic() - started)
         if not self.settle(result, audio):
             self.discard(audio, result)  # cancelled or timed out meanwhile: nobody's files
             return Outcome.LOST
@@ -269,6 +282,19 @@ async def process_task(deps: RenderDeps, *, task_id: str, lease: str, take_over:
     log_context.task_id.set(task.id)
     log_context.user_id.set(task.user_id)
     attempt = Attempt(deps, task, lease, on_heartbeat)
+    begun = time.monotonic()
+    ended = "error"  # unless the attempt reaches an outcome: it raised on its way
+    try:
+        outcome = await conclude(deps, attempt, task_id)
+        ended = outcome.value
+        return outcome
+    finally:
+        deps.record_outcome(ended, time.monotonic() - begun)
+
+
+async def conclude(deps: RenderDeps, attempt: Attempt, task_id: str) -> Outcome:
+    """Run the attempt and settle however it ends: done, lost, out of time, retry or fail."""
+    lease = attempt.lease
     try:
         return await attempt.run(deps.work_root / task_id / lease)
     except LeaseLost:

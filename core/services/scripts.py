@@ -6,6 +6,7 @@ from core.entities import ScriptRecord
 from core.errors import InvalidInput, NotFound, PayloadTooLarge
 from core.script import ScriptLimits, SegmenterRules, ValidationReport, validate_script
 from core.states import ScriptSource
+from core.text import unstorable
 from ports.persistence import UnitOfWork
 
 UPLOAD_EXTENSIONS = (".md", ".markdown", ".txt")
@@ -26,7 +27,10 @@ def checked(content: str, rules: SegmenterRules, limits: ScriptLimits) -> Valida
 
 def decode_upload(data: bytes, filename: str) -> str:
     """The text of an uploaded ``.md``/``.txt`` file. :raises InvalidInput: naming the line
-    where the bytes stop being UTF-8."""
+    where the bytes stop being UTF-8, or a file name no database can store."""
+    reason = unstorable(filename)
+    if reason:
+        raise InvalidInput(f"the file name {reason}", field="file")
     if not filename.lower().endswith(UPLOAD_EXTENSIONS):
         raise InvalidInput(f"{filename!r}: upload a .md or .txt file", field="file")
     try:

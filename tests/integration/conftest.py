@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import resource
 import signal
+import socket
 import subprocess
 import time
 import uuid
@@ -134,3 +135,29 @@ def check_invariants(container: Any) -> None:
             total = session.execute(select(func.coalesce(func.sum(CreditTransaction.amount), 0))
                                     .where(CreditTransaction.user_id == user.id)).scalar_one()
             assert total == user.credit_balance, (user.username, total, user.credit_balance)
+
+
+def holder_pid(redis: Any) -> int | None:
+    """The pid of the worker process holding the one task message (consumer host-pid)."""
+    for consumer in redis.xinfo_consumers("podforge:tasks", "workers"):
+        if consumer["pending"]:
+            name = consumer["name"].decode() if isinstance(consumer["name"], bytes) \
+                else consumer["name"]
+            host, _, pid = name.rpartition("-")
+            if host == socket.gethostname():
+                return int(pid)
+    return None
+
+
+def rendering_worker_pid(client: TestClient, user: dict[str, Any], task_id: str,
+                         redis: Any, seconds: float = 60) -> int:
+    """The pid of the worker process rendering the task, once its progress shows it started."""
+    deadline = time.monotonic() + seconds
+    while True:
+        assert time.monotonic() < deadline, "no worker took the task"
+        status = client.get(f"/api/tasks/{task_id}/status", headers=user["headers"]).json()
+        if status["status"] == "processing" and status["progress"] >= 3:
+            pid = holder_pid(redis)
+            if pid is not None:
+                return pid
+        time.sleep(0.05)

@@ -1,11 +1,9 @@
-"""Deployment files: nginx accepts its configuration, supervisord, compose and Kubernetes parse,
-and the configuration shipped to Kubernetes loads."""
+"""Deployment files: supervisord, compose and Kubernetes parse, and the configuration shipped to
+Kubernetes loads (nginx: test_nginx_shapes.py)."""
 
 from __future__ import annotations
 
 import secrets
-import shutil
-import subprocess
 import tomllib
 from pathlib import Path
 
@@ -16,27 +14,6 @@ from adapters.resources import project_root
 from adapters.settings import Settings
 
 DEPLOY = project_root() / "deploy"
-
-
-def test_nginx_accepts_the_configuration(tmp_path: Path) -> None:
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
-        pytest.fail("nginx is missing: run `make system-packages`", pytrace=False)
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=localhost", "-keyout", str(tmp_path / "privkey.pem"),
-                    "-out", str(tmp_path / "fullchain.pem")], check=True, capture_output=True)
-    site = (DEPLOY / "nginx.conf").read_text()
-    site = site.replace("server api:8000;", "server 127.0.0.1:8000;")
-    site = site.replace("/etc/nginx/certs/", f"{tmp_path}/")
-    (tmp_path / "site.conf").write_text(site)
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
-        f"http {{\n  access_log off;\n  client_body_temp_path {tmp_path}/body;\n"
-        f"  proxy_temp_path {tmp_path}/proxy;\n  include {tmp_path}/site.conf;\n}}\n")
-    result = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-e", f"{tmp_path}/error.log",
-                             "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "test is successful" in result.stderr
 
 
 def test_supervisord_parses_its_configuration(tmp_path: Path) -> None:

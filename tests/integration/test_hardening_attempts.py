@@ -23,8 +23,13 @@ from adapters.settings import Settings
 from core.entities import TaskRecord
 from core.states import ScriptSource, TaskStatus
 from tests.helpers import sign_up
-from tests.integration.conftest import check_invariants, grant, submit, wait_all
-from tests.integration.test_worker_processes import holder_pid
+from tests.integration.conftest import (
+    check_invariants,
+    grant,
+    rendering_worker_pid,
+    submit,
+    wait_all,
+)
 
 pytestmark = [pytest.mark.postgres]
 SCRIPT = "**Alice:** A line for the storage, number {n}.\n**Bob:** And a reply to it.\n"
@@ -98,14 +103,7 @@ def test_a_task_taken_over_after_its_worker_died_keeps_its_first_start(
         f"**{('Alice', 'Bob')[i % 2]}:** Line {i}, said before and after a worker dies.\n"
         for i in range(300)))
     deployment["start_workers"](1)
-    deadline = time.monotonic() + 60
-    pid = None
-    while pid is None:
-        assert time.monotonic() < deadline, "no worker took the task"
-        status = client.get(f"/api/tasks/{task_id}/status", headers=user["headers"]).json()
-        if status["status"] == "processing" and status["progress"] >= 3:
-            pid = holder_pid(redis)
-        time.sleep(0.05)
+    pid = rendering_worker_pid(client, user, task_id, redis)
     first = task_row(container, task_id)
     os.kill(pid, signal.SIGKILL)  # the supervisor starts another, which takes the task over
     final = wait_all(client, user, [task_id], seconds=120)[task_id]

@@ -5,14 +5,20 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import time
 from typing import Any
 
 import pytest
 
 from tests.helpers import read_events, sign_up, wait_for_progress
-from tests.integration.conftest import audio_rows, charges, grant, submit, wait_all
+from tests.integration.conftest import (
+    audio_rows,
+    charges,
+    grant,
+    rendering_worker_pid,
+    submit,
+    wait_all,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 SHORT = "**Alice:** Queues keep requests fast.\n**Bob:** And workers do the slow part.\n"
@@ -41,18 +47,6 @@ def test_twenty_tasks_across_two_worker_processes_all_complete(deployment: dict[
     assert len(workers_used) == 2, log[-2000:]
 
 
-def holder_pid(redis: Any) -> int | None:
-    """The pid of the worker process holding the one task message (consumer host-pid)."""
-    for consumer in redis.xinfo_consumers("podforge:tasks", "workers"):
-        if consumer["pending"]:
-            name = consumer["name"].decode() if isinstance(consumer["name"], bytes) \
-                else consumer["name"]
-            host, _, pid = name.rpartition("-")
-            if host == socket.gethostname():
-                return int(pid)
-    return None
-
-
 def test_a_worker_killed_mid_task_is_replaced_and_the_task_completes_once(
     deployment: dict[str, Any]
 ) -> None:
@@ -63,14 +57,7 @@ def test_a_worker_killed_mid_task_is_replaced_and_the_task_completes_once(
                           "about queues and workers.\n" for i in range(400))
     task_id = submit(client, user, long_script)
     deployment["start_workers"](2)
-    deadline = time.monotonic() + 60
-    pid = None
-    while pid is None:
-        assert time.monotonic() < deadline, "no worker took the task"
-        status = client.get(f"/api/tasks/{task_id}/status", headers=user["headers"]).json()
-        if status["status"] == "processing" and status["progress"] >= 3:
-            pid = holder_pid(redis)
-        time.sleep(0.05)
+    pid = rendering_worker_pid(client, user, task_id, redis)
     os.kill(pid, signal.SIGKILL)
     killed_at = time.monotonic()
     final = wait_all(client, user, [task_id], seconds=120)[task_id]

@@ -7,6 +7,7 @@ import { TOKEN_KEY } from '../api/http.js'
 import { LANG_KEY } from '../i18n/store.js'
 import { apiError, fakeApi } from '../testing/fakeApi.js'
 import ChangePasswordForm from './ChangePasswordForm.vue'
+import { useAuthStore } from './store.js'
 
 function mountForm() {
   return mount(ChangePasswordForm, { global: { plugins: [createPinia(), ElementPlus] } })
@@ -43,10 +44,20 @@ describe('ChangePasswordForm', () => {
     const fetchMock = fakeApi({})
     const wrapper = mountForm()
     await fill(wrapper, 'the old one', 'short')
-    expect(wrapper.find('[data-testid="password-error"]').text()).toContain('at least 8 characters')
+    expect(wrapper.find('[data-testid="password-error"]').text()).toContain('at least 10 characters')
     await fill(wrapper, 'the old one', 'a much longer one', 'a much longer two')
     expect(wrapper.find('[data-testid="password-error"]').text()).toBe('The two new passwords differ.')
     expect(fetchMock).not.toHaveBeenCalled()
+  })
+
+  it('refuses a new password built on the username before asking the API', async () => {
+    const fetchMock = fakeApi({})
+    const pinia = createPinia()
+    const wrapper = mount(ChangePasswordForm, { global: { plugins: [pinia, ElementPlus] } })
+    useAuthStore(pinia).user = { username: 'ada-lovelace', email: 'countess@example.org' }
+    await fill(wrapper, 'the old one', 'ada-lovelace rocks')
+    expect(wrapper.find('[data-testid="password-error"]').text()).toBe('The password must not contain your username.')
+    expect(fetchMock.calls('POST /api/users/me/password')).toHaveLength(0)
   })
 
   it('says so in the chosen language when the current password is wrong, and keeps the token', async () => {

@@ -28,6 +28,8 @@ export default {
     password: 'Password',
     passwordHint: 'At least {n} characters',
     passwordTooShort: 'The password needs at least {n} characters.',
+    passwordHasUsername: 'The password must not contain your username.',
+    passwordHasEmail: 'The password must not contain the name part of your email.',
     fillAll: 'Please fill in every field.',
     badCredentials: 'Wrong username or password.',
     signIn: 'Sign in',

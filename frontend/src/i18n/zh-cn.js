@@ -28,6 +28,8 @@ export default {
     password: '密码',
     passwordHint: '至少 {n} 个字符',
     passwordTooShort: '密码至少需要 {n} 个字符。',
+    passwordHasUsername: '密码不能包含你的用户名。',
+    passwordHasEmail: '密码不能包含你邮箱 @ 前面的部分。',
     fillAll: '请填写所有字段。',
     badCredentials: '用户名或密码错误。',
     signIn: '登录',

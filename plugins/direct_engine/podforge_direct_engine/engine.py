@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -15,7 +16,7 @@ from adapters.audio.master import (
     removed_on_failure,
     write_transcripts,
 )
-from adapters.voices.chunk_source import ChunkSource
+from adapters.voices.chunk_source import ChunkSource, TtsRecorder
 from adapters.voices.library import VoiceLibrary
 from core.script import ScriptLimits, SegmenterRules, renderable_script
 from core.script.model import Chunk
@@ -34,14 +35,16 @@ class DirectEngine(TTSEngine):
     def __init__(self, *, voices: VoiceLibrary, synthesizer_for: Callable[[str], Synthesizer],
                  rules: SegmenterRules, limits: ScriptLimits, audio: AudioOptions,
                  segment_cache: SegmentCache | None = None,
-                 record: Callable[[str, str | None], None] | None = None) -> None:
+                 record: TtsRecorder | None = None,
+                 record_stage: Callable[[str, float], None] | None = None) -> None:
         self.voices = voices
         self.synthesizer_for = synthesizer_for
         self.rules = rules
         self.limits = limits
         self.audio = audio
         self.segment_cache = segment_cache
-        self.record = record or (lambda provider, code: None)
+        self.record = record or (lambda provider, code, seconds: None)
+        self.record_stage = record_stage or (lambda stage, seconds: None)
 
     def validate_voice_config(
         self, voice_config: Mapping[str, Any], speakers: Sequence[str]
@@ -65,9 +68,16 @@ class DirectEngine(TTSEngine):
                               silence_min=self.audio.silence_min,
                               silence_max=self.audio.silence_max) as assembler:
                 async with source:
-                    paid = await self._synthesize_in_order(report.segments, source, assembler,
-                                                           progress)
+                    started = time.monotonic()
+                    paid, writing = await self._synthesize_in_order(
+                        report.segments, source, assembler, progress)
+            # Chunks are written while later ones are still being synthesized: synthesis is
+            # the wall time of the loop less the time spent writing.
+            self.record_stage("synthesis", time.monotonic() - started - writing)
+            self.record_stage("assembly", writing)
+            started = time.monotonic()
             await asyncio.to_thread(finish_master, wav, mp3, self.audio)
+            self.record_stage("mastering", time.monotonic() - started)
         transcripts, chapters = write_transcripts(output_dir, report.turns, assembler.timings)
         progress(100)
         return AudioResult(
@@ -79,18 +89,22 @@ class DirectEngine(TTSEngine):
 
     async def _synthesize_in_order(self, chunks: Sequence[Chunk], source: ChunkSource,
                                    assembler: WavAssembler,
-                                   progress: ProgressCallback) -> list[Chunk]:
-        """Write every chunk in script order; returns the chunks this task paid for."""
+                                   progress: ProgressCallback) -> tuple[list[Chunk], float]:
+        """Write every chunk in script order; returns the chunks this task paid for and the
+        seconds spent writing."""
         window = 2 * source.concurrency
         pending: deque[asyncio.Task[tuple[PcmAudio, bool]]] = deque()
         upcoming = iter(chunks)
         paid = []
+        writing = 0.0
         try:
             for chunk in chunks:
                 while len(pending) < window and (next_chunk := next(upcoming, None)):
                     pending.append(asyncio.create_task(source.fetch(next_chunk)))
                 audio, paid_now = await pending.popleft()
+                started = time.monotonic()
                 assembler.add(audio, chunk)
+                writing += time.monotonic() - started
                 if paid_now:
                     paid.append(chunk)
                 progress(SYNTHESIS_SHARE * len(assembler.timings) // len(chunks))
@@ -98,4 +112,4 @@ class DirectEngine(TTSEngine):
             for task in pending:  # a failed chunk fails the render; stop the rest
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-        return paid
+        return paid, writing

@@ -22,6 +22,7 @@ def create_direct_engine(settings: NoSettings, context: AdapterContext) -> Direc
         audio=AudioOptions.from_config(context.config["audio"]),
         segment_cache=context.resources.get("segment_cache"),
         record=context.resources.get("record_tts"),
+        record_stage=context.resources.get("record_stage"),
     )
 
 
