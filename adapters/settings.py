@@ -81,10 +81,6 @@ class RedisSection(Section):
     # other's tasks, statuses, tickets or limits. No braces: keys are not laid out for Cluster.
     key_prefix: str = Field("podforge", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 
-    def key(self, *parts: str) -> str:
-        """A key under this deployment's prefix: ``key("tasks")`` is ``podforge:tasks``."""
-        return ":".join((self.key_prefix, *parts))
-
 
 class StorageSection(Section):
     type: str = "local"

@@ -29,7 +29,7 @@ PREFIX = "tenant-a"
 
 def deployment_on(prefix: str) -> Container:
     """A deployment's composition root on the shared test Redis database, keys under ``prefix``."""
-    settings = load_settings(queue={"type": "redis", "visibility_timeout_seconds": 0.5},
+    settings = load_settings(queue={"type": "redis", "visibility_timeout_seconds": 1},
                              redis={"url": REDIS_URL, "key_prefix": prefix},
                              limits={"login": "2/minute"})
     return create_container(settings)
@@ -55,7 +55,7 @@ def test_each_deployment_takes_only_its_own_tasks(two_deployments: tuple[Contain
     assert taken_by_beta is not None and taken_by_beta.task_id == "beta-task"
     assert alpha.receive("alpha-worker", 0.2) is None
     assert alpha.task_ids() == {"alpha-task"} and beta.task_ids() == {"beta-task"}
-    time.sleep(0.8)  # both messages go stale: neither deployment may reclaim the other's
+    time.sleep(1.3)  # both messages go stale: neither deployment may reclaim the other's
     assert beta.receive("beta-worker-2", 0.2) is not None
     assert beta.receive("beta-worker-3", 0.2) is None
     again = alpha.receive("alpha-worker-2", 0.2)
