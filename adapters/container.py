@@ -47,10 +47,12 @@ from workers.maintenance import Maintenance
 SELECTED_PORTS = ("engine", "storage", "queue", "payment")
 
 
-def open_db_engine(settings: Settings) -> Iterator[Engine]:
-    """The database engine as a resource: disposed of when the container shuts down."""
-    engine = create_db_engine(settings.database_url, pool_size=settings.database.pool_size,
-                              max_overflow=settings.database.max_overflow)
+def open_db_engine(settings: Settings, process_kind: str) -> Iterator[Engine]:
+    """The database engine as a resource, its pool sized for the kind of process ("api", or
+    "worker" for `podforge worker`'s processes): disposed of when the container shuts down."""
+    pool_size, max_overflow = settings.database.pool(process_kind)
+    engine = create_db_engine(settings.database_url, pool_size=pool_size,
+                              max_overflow=max_overflow)
     try:
         yield engine
     finally:
@@ -76,6 +78,19 @@ def open_redis(settings: Settings) -> Iterator[Redis]:
         client.close()
 
 
+def open_cache_redis(settings: Settings, redis: Callable[[], Redis]) -> Iterator[Redis]:
+    """The segment cache's Redis: its own client to ``[cache] redis_url`` (a Redis that may
+    evict), else the main client."""
+    if not settings.cache.redis_url:
+        yield redis()
+        return
+    client = Redis.from_url(settings.cache.redis_url)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
 def make_billing_rules(settings: Settings) -> BillingRules:
     fields = set(BillingRules.__dataclass_fields__)
     return BillingRules(**settings.billing.model_dump(include=fields))
@@ -86,14 +101,14 @@ def make_rate_limits(settings: Settings, redis: Callable[[], Redis]) -> RateLimi
     process shares them."""
     table = settings.limits.model_dump(by_alias=True)
     if settings.queue.type == "redis":
-        return LimitsRateLimits(redis_storage(redis()), table)
+        return LimitsRateLimits(redis_storage(redis(), settings.redis.key_prefix), table)
     return LimitsRateLimits(MemoryStorage(), table)
 
 
 def make_status_cache(settings: Settings, redis: Callable[[], Redis]) -> StatusCache:
     """Shared through Redis when the deployment has it, so any API process can answer."""
     if settings.queue.type == "redis":
-        return RedisStatusCache(redis(), settings.redis.url)
+        return RedisStatusCache(redis(), settings.redis.url, settings.redis.key_prefix)
     return MemoryStatusCache()
 
 
@@ -101,14 +116,16 @@ def make_credential_store(settings: Settings, redis: Callable[[], Redis]) -> Cre
     """Shared through Redis when the deployment has it: a token revoked through one API
     process is refused by all."""
     if settings.queue.type == "redis":
-        return RedisCredentialStore(redis(), settings.redis.url)
+        return RedisCredentialStore(redis(), settings.redis.url, settings.redis.key_prefix)
     return MemoryCredentialStore()
 
 
 def make_segment_cache(settings: Settings, redis: Callable[[], Redis]) -> SegmentCache:
-    """Chunks kept ``[cache] ttl_seconds``, in Redis when the deployment has it."""
+    """Chunks kept ``[cache] ttl_seconds``, in Redis when the deployment has it (``redis``:
+    the cache's own, see :func:`open_cache_redis`)."""
     return segment_cache_for(shared=settings.queue.type == "redis", redis=redis,
-                             ttl_seconds=settings.cache.ttl_seconds)
+                             ttl_seconds=settings.cache.ttl_seconds,
+                             prefix=settings.redis.key_prefix)
 
 
 def heartbeat_seconds(settings: Settings) -> float:
@@ -175,6 +192,7 @@ class Container(containers.DeclarativeContainer):
     """Providers for everything long-lived; tests override single providers with fakes."""
 
     settings = providers.Dependency(instance_of=Settings)
+    process_kind = providers.Dependency(instance_of=str, default="api")
     plugin_manager = providers.Singleton(get_plugin_manager)
     adapter_registry = providers.Singleton(AdapterRegistry.from_plugin_manager, plugin_manager)
     voice_library = providers.Singleton(
@@ -187,9 +205,10 @@ class Container(containers.DeclarativeContainer):
     synthesizers = providers.Resource(
         open_synthesizers, adapter_registry, settings, adapter_context
     )
-    segment_cache = providers.Singleton(make_segment_cache, settings, redis.provider)
+    cache_redis = providers.Resource(open_cache_redis, settings, redis.provider)
+    segment_cache = providers.Singleton(make_segment_cache, settings, cache_redis.provider)
 
-    db_engine = providers.Resource(open_db_engine, settings)
+    db_engine = providers.Resource(open_db_engine, settings, process_kind)
     session_factory = providers.Singleton(sessionmaker, bind=db_engine, expire_on_commit=False)
 
     unit_of_work = providers.Factory(SqlAlchemyUnitOfWork, session_factory)
@@ -240,12 +259,14 @@ class Container(containers.DeclarativeContainer):
     )
 
 
-def create_container(settings: Settings | None = None) -> Container:
+def create_container(settings: Settings | None = None, *,
+                     process_kind: str = "api") -> Container:
     """Build the container and check that every configured adapter is installed.
 
+    :param process_kind: "worker" in `podforge worker`'s processes (a smaller database pool).
     :raises adapters.plugin_manager.PluginError: a configured name no plugin provides.
     """
-    container = Container(settings=settings or load_settings())
+    container = Container(settings=settings or load_settings(), process_kind=process_kind)
     registry = container.adapter_registry()
     for port in SELECTED_PORTS:
         registry.select(port, selected_name(container.settings(), port))

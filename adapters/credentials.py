@@ -57,7 +57,8 @@ class RedisCredentialStore(CredentialStore):
     expires with what it describes."""
 
     def __init__(self, redis: Any, url: str, namespace: str = "podforge") -> None:
-        """``redis`` serves the blocking calls; the async ones open their own clients."""
+        """``redis`` serves the blocking calls; the async ones open their own clients.
+        ``namespace`` (the deployment's key prefix) starts every key."""
         self.redis = redis
         self.namespace = namespace
         self._async = LoopClients(url)

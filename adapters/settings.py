@@ -58,6 +58,16 @@ class DatabaseSection(Section):
     # busy moments do not open and close connections.
     pool_size: int = Field(20, ge=1, le=200)
     max_overflow: int = Field(20, ge=0, le=200)
+    # A worker process renders one task at a time and holds one connection (measured by
+    # bench/connections.py); these replace the two above in `podforge worker`'s processes.
+    worker_pool_size: int = Field(2, ge=1, le=200)
+    worker_max_overflow: int = Field(1, ge=0, le=200)
+
+    def pool(self, process_kind: str) -> tuple[int, int]:
+        """Connections kept open and opened for bursts by a process of ``process_kind``."""
+        if process_kind == "worker":
+            return self.worker_pool_size, self.worker_max_overflow
+        return self.pool_size, self.max_overflow
 
 
 class QueueSection(Section):
@@ -67,6 +77,9 @@ class QueueSection(Section):
 
 class RedisSection(Section):
     url: str = "redis://127.0.0.1:6379/0"
+    # Starts every key PodForge writes, so deployments sharing a Redis database never see each
+    # other's tasks, statuses, tickets or limits. No braces: keys are not laid out for Cluster.
+    key_prefix: str = Field("podforge", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 
 
 class StorageSection(Section):
@@ -150,6 +163,9 @@ class WorkerSection(Section):
 
 class CacheSection(Section):
     ttl_seconds: int = Field(3600, ge=0)
+    # The segment cache's own Redis (one with an eviction policy such as allkeys-lru); empty:
+    # [redis] url, which must keep noeviction for the queue.
+    redis_url: str = ""
 
 
 class AuthSection(Section):
@@ -273,6 +289,11 @@ class Settings(BaseSettings):
         """``[tts] voices_file``; a relative path names a shipped file (``voices.yaml``)."""
         path = self.tts.voices_file
         return path if path.is_absolute() else resource(str(path))
+
+    @property
+    def cache_redis_url(self) -> str:
+        """``[cache] redis_url``, else the main ``[redis] url``."""
+        return self.cache.redis_url or self.redis.url
 
     @property
     def database_url(self) -> str:

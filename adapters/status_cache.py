@@ -38,13 +38,13 @@ class RedisStatusCache(StatusCache):
     """One hash per task, expiring a day after its last change; one key per account, expiring
     after ``ACCOUNT_SECONDS``."""
 
-    def __init__(self, redis: Any, url: str, namespace: str = "podforge:task-status",
-                 accounts: str = "podforge:account-status") -> None:
-        """``redis`` serves the blocking calls; :meth:`poll` opens its own clients to ``url``."""
+    def __init__(self, redis: Any, url: str, prefix: str = "podforge") -> None:
+        """``redis`` serves the blocking calls; :meth:`poll` opens its own clients to ``url``.
+        Keys: ``<prefix>:task-status:<id>`` and ``<prefix>:account-status:<id>``."""
         self.redis = redis
         self.url = url
-        self.namespace = namespace
-        self.accounts = accounts
+        self.namespace = f"{prefix}:task-status"
+        self.accounts = f"{prefix}:account-status"
         self._async = LoopClients(url)  # poll()'s clients
 
     def put(self, state: TaskState) -> None:

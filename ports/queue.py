@@ -27,13 +27,17 @@ class Queue(abc.ABC):
         """Take the next id for ``consumer``, waiting up to ``timeout_seconds``; None if none.
 
         The message stays invisible to other consumers until acknowledged, or until it has not
-        been renewed for the visibility timeout, after which :meth:`recover_stale` hands it out
-        again.
+        been renewed for the visibility timeout; such a stale message is handed out again
+        before any new one, one per call, so that each idle consumer takes at most one.
         """
 
     @abc.abstractmethod
-    def renew(self, message: QueueMessage, consumer: str) -> None:
-        """Tell the queue ``consumer`` is still working on ``message``."""
+    def renew(self, message: QueueMessage, consumer: str) -> bool:
+        """Tell the queue ``consumer`` is still working on ``message``.
+
+        :returns: False, renewing nothing, when the message is no longer ``consumer``'s
+            (another consumer took it after it went stale, or it was acknowledged).
+        """
 
     @abc.abstractmethod
     def ack(self, message: QueueMessage) -> None:
@@ -41,7 +45,8 @@ class Queue(abc.ABC):
 
     @abc.abstractmethod
     def recover_stale(self, consumer: str) -> int:
-        """Make messages held past the visibility timeout deliverable again; returns how many."""
+        """How many messages are held past the visibility timeout: the next calls of
+        :meth:`receive` hand them out again."""
 
     @abc.abstractmethod
     def task_ids(self) -> set[str]:

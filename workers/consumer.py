@@ -33,8 +33,8 @@ class TaskWorker:
         self.gate = gate
         self.poll_seconds = poll_seconds
         self.stopping = threading.Event()
+        # No duty reclaims stale tasks: receive() hands this worker one only when it is idle.
         self.schedule = Schedule([
-            (min(5.0, duty_seconds), lambda: self.queue.recover_stale(self.name)),
             (duty_seconds, maintenance.fail_overdue),
             (duty_seconds, maintenance.reconcile),
             (HOUR, maintenance.clean_work_dirs),
@@ -70,6 +70,12 @@ class TaskWorker:
             log_context.task_id.reset(context)
 
     def _handle(self, message: QueueMessage) -> Outcome | None:
+        # Still ours, and renewed for a whole visibility timeout from here: a message taken
+        # over by another worker while this one was slow must not be started twice.
+        if not self.queue.renew(message, self.name):
+            log.warning("worker %s left task %s to the worker that took it over", self.name,
+                        message.task_id)
+            return None
         try:
             outcome = asyncio.run(process_task(
                 self.deps, task_id=message.task_id, lease=uuid.uuid4().hex,
@@ -97,5 +103,9 @@ class TaskWorker:
 
     def heartbeat(self, message: QueueMessage) -> None:
         """A render in progress still holds its task, and this process is not stuck."""
-        self.queue.renew(message, self.name)
+        # Losing the message is only told here: the database lease, taken over by the other
+        # worker's start, is what stops this attempt.
+        if not self.queue.renew(message, self.name):
+            log.warning("worker %s: task %s was taken over by another worker", self.name,
+                        message.task_id)
         self.beat()

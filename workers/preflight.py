@@ -47,7 +47,8 @@ CHECKS: tuple[Callable[[Container], str | None], ...] = (
 def passwords(container: Container) -> list[str]:
     """The passwords in the configured URLs, which no message may show."""
     settings = container.settings()
-    found = [make_url(settings.database_url).password, urlsplit(settings.redis.url).password]
+    found = [make_url(settings.database_url).password, urlsplit(settings.redis.url).password,
+             urlsplit(settings.cache_redis_url).password]
     return [str(password) for password in found if password]
 
 

@@ -33,7 +33,7 @@ def run_worker_process(index: int, parent_pid: int) -> None:
     """Entry point of a worker process started by :mod:`workers.supervisor` in ``parent_pid``."""
     stop_with_parent(parent_pid)
     os.environ["PODFORGE_WORKER__INDEX"] = str(index)  # read by the settings below
-    container = create_container()
+    container = create_container(process_kind="worker")
     settings = container.settings()
     configure_logging(settings.app.log_format, settings.app.log_level)
     logging.getLogger(__name__).info("worker-%d starting", index)

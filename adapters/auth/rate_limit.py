@@ -16,13 +16,11 @@ from redis import Redis
 from core.errors import RateLimited, ServiceUnavailable
 from ports.rate_limits import RateLimits
 
-KEY_PREFIX = "podforge:limits"
 
-
-def redis_storage(redis: Redis) -> RedisStorage:
-    """Shares the app's Redis connections; keys start with ``podforge:limits``."""
-    return RedisStorage("redis://", connection_pool=redis.connection_pool, key_prefix=KEY_PREFIX,
-                        wrap_exceptions=True)
+def redis_storage(redis: Redis, prefix: str = "podforge") -> RedisStorage:
+    """Shares the app's Redis connections; keys start with ``<prefix>:limits``."""
+    return RedisStorage("redis://", connection_pool=redis.connection_pool,
+                        key_prefix=f"{prefix}:limits", wrap_exceptions=True)
 
 
 @contextlib.contextmanager

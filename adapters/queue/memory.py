@@ -35,6 +35,7 @@ class MemoryQueue(Queue):
 
     def receive(self, consumer: str, timeout_seconds: float) -> QueueMessage | None:
         with self._changed:
+            self._requeue_stale()
             if not self._changed.wait_for(lambda: bool(self._ready), timeout_seconds):
                 return None
             task_id, deliveries = self._ready.popleft()
@@ -44,27 +45,32 @@ class MemoryQueue(Queue):
             )
             return message
 
-    def renew(self, message: QueueMessage, consumer: str) -> None:
+    def renew(self, message: QueueMessage, consumer: str) -> bool:
         with self._changed:
             held = self._held.get(message.receipt)
-            if held is not None:
-                held.consumer = consumer
-                held.deadline = time.monotonic() + self.visibility_timeout
+            if held is None or held.consumer != consumer:
+                return False  # reclaimed (under a new receipt) or acknowledged
+            held.deadline = time.monotonic() + self.visibility_timeout
+            return True
 
     def ack(self, message: QueueMessage) -> None:
         with self._changed:
             self._held.pop(message.receipt, None)
 
     def recover_stale(self, consumer: str) -> int:
-        now = time.monotonic()
         with self._changed:
-            stale = [receipt for receipt, held in self._held.items() if held.deadline < now]
-            for receipt in stale:
-                message = self._held.pop(receipt).message
-                self._ready.appendleft((message.task_id, message.deliveries + 1))
-            if stale:
-                self._changed.notify_all()
-            return len(stale)
+            return self._requeue_stale()
+
+    def _requeue_stale(self) -> int:
+        """Put messages held past their deadline first in line again (under the lock)."""
+        now = time.monotonic()
+        stale = [receipt for receipt, held in self._held.items() if held.deadline < now]
+        for receipt in stale:
+            message = self._held.pop(receipt).message
+            self._ready.appendleft((message.task_id, message.deliveries + 1))
+        if stale:
+            self._changed.notify_all()
+        return len(stale)
 
     def task_ids(self) -> set[str]:
         with self._changed:

@@ -9,9 +9,10 @@ from ports import AdapterContext, AdapterSpec, NoSettings, hookimpl
 
 
 def create_redis_queue(settings: NoSettings, context: AdapterContext) -> RedisStreamQueue:
-    """The queue on the container's shared Redis client."""
+    """The queue on the container's shared Redis client, under ``[redis] key_prefix``."""
     redis = context.resources["redis"]()
-    return RedisStreamQueue(redis, float(context.config["queue"]["visibility_timeout_seconds"]))
+    return RedisStreamQueue(redis, float(context.config["queue"]["visibility_timeout_seconds"]),
+                            prefix=str(context.config["redis"]["key_prefix"]))
 
 
 @hookimpl

@@ -3,28 +3,42 @@
 from __future__ import annotations
 
 import threading
-from collections import deque
 from typing import Any
 
 from redis.exceptions import ResponseError
 
 from ports.queue import Queue, QueueMessage
 
-STREAM = "podforge:tasks"
+PREFIX = "podforge"
 GROUP = "workers"
-KNOWN = "podforge:tasks:ids"  # a set of every id held, for the reconciler
+STALE_COUNTED = 1000  # recover_stale counts at most this many
+
+# Renews a message only while this consumer holds it: XCLAIM alone would take it back from the
+# worker that reclaimed it after this one missed its renewals.
+_RENEW_IF_HELD = """
+if #redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1, ARGV[2]) == 0 then
+  return 0
+end
+redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[3], 'JUSTID')
+return 1
+"""
 
 
 class RedisStreamQueue(Queue):
     """Messages stay pending for their consumer until acknowledged; one that nobody renewed
-    for ``visibility_timeout`` seconds is claimed by :meth:`recover_stale` (XAUTOCLAIM)."""
+    for ``visibility_timeout`` seconds is claimed by the next idle consumer's :meth:`receive`
+    (XAUTOCLAIM, one message at a time).
+
+    Keys: the stream ``<prefix>:tasks`` with its group ``workers``, and the set
+    ``<prefix>:tasks:ids`` of every id held, for the reconciler."""
 
     def __init__(self, redis: Any, visibility_timeout_seconds: float, *,
-                 stream: str = STREAM, group: str = GROUP, known: str = KNOWN) -> None:
+                 prefix: str = PREFIX, group: str = GROUP) -> None:
         self.redis = redis
         self.visibility_ms = int(visibility_timeout_seconds * 1000)
-        self.stream, self.group, self.known = stream, group, known
-        self._claimed: dict[str, deque[QueueMessage]] = {}
+        self.stream, self.known, self.group = f"{prefix}:tasks", f"{prefix}:tasks:ids", group
+        self._renew_if_held = redis.register_script(_RENEW_IF_HELD)
+        self._scan_from = "0-0"  # where the next XAUTOCLAIM goes on through the pending list
         self._lock = threading.Lock()
         self._ensure_group()
 
@@ -58,10 +72,11 @@ class RedisStreamQueue(Queue):
         return int(entries[0]["times_delivered"]) if entries else 1
 
     def receive(self, consumer: str, timeout_seconds: float) -> QueueMessage | None:
-        with self._lock:
-            claimed = self._claimed.get(consumer)
-            if claimed:
-                return claimed.popleft()
+        """A stale message first, else a new one: a worker only asks when it is idle, so each
+        idle worker takes one stale message and none waits behind another's work."""
+        stale = self._claim_one_stale(consumer)
+        if stale is not None:
+            return stale
         reply = self._retrying_missing_group(
             self.redis.xreadgroup, self.group, consumer, {self.stream: ">"}, count=1,
             block=max(1, int(timeout_seconds * 1000)))
@@ -70,10 +85,29 @@ class RedisStreamQueue(Queue):
         message_id, fields = reply[0][1][0]
         return QueueMessage(fields[b"task_id"].decode(), message_id.decode(), 1)
 
-    def renew(self, message: QueueMessage, consumer: str) -> None:
+    def _claim_one_stale(self, consumer: str) -> QueueMessage | None:
+        """XAUTOCLAIM COUNT 1, going on through the pending list where the last call stopped
+        (each call looks at a few entries only)."""
+        with self._lock:
+            start = self._scan_from
+        reply = self._retrying_missing_group(
+            self.redis.xautoclaim, self.stream, self.group, consumer, self.visibility_ms,
+            start_id=start, count=1)
+        following = reply[0].decode() if isinstance(reply[0], bytes) else str(reply[0])
+        with self._lock:
+            self._scan_from = following
+        for message_id, fields in reply[1]:
+            if fields:  # an entry deleted meanwhile comes back empty (Redis 6.2)
+                receipt = message_id.decode()
+                return QueueMessage(fields[b"task_id"].decode(), receipt,
+                                    self._deliveries(receipt))
+        return None
+
+    def renew(self, message: QueueMessage, consumer: str) -> bool:
         # Claiming our own message with min-idle 0 resets its idle time (JUSTID: no new delivery).
-        self._retrying_missing_group(self.redis.xclaim, self.stream, self.group, consumer, 0,
-                                     [message.receipt], justid=True)
+        held = self._retrying_missing_group(
+            self._renew_if_held, keys=[self.stream], args=[self.group, consumer, message.receipt])
+        return bool(held)
 
     def ack(self, message: QueueMessage) -> None:
         pipe = self.redis.pipeline()
@@ -83,15 +117,12 @@ class RedisStreamQueue(Queue):
         pipe.execute()
 
     def recover_stale(self, consumer: str) -> int:
-        reply = self._retrying_missing_group(
-            self.redis.xautoclaim, self.stream, self.group, consumer, self.visibility_ms,
-            start_id="0-0", count=25)
-        claimed = [QueueMessage(fields[b"task_id"].decode(), message_id.decode(),
-                                self._deliveries(message_id.decode()))
-                   for message_id, fields in reply[1] if fields]
-        with self._lock:
-            self._claimed.setdefault(consumer, deque()).extend(claimed)
-        return len(claimed)
+        """Stale messages are claimed by :meth:`receive`; this counts them (up to
+        ``STALE_COUNTED``), for the duties and the tests."""
+        stale = self._retrying_missing_group(
+            self.redis.xpending_range, self.stream, self.group, min="-", max="+",
+            count=STALE_COUNTED, idle=self.visibility_ms)
+        return len(stale)
 
     def task_ids(self) -> set[str]:
         return {member.decode() for member in self.redis.smembers(self.known)}

@@ -19,7 +19,8 @@ def create_minimax(settings: MiniMaxSettings, context: AdapterContext) -> MiniMa
             "[tts.minimax] api_key is not set (PODFORGE_TTS__MINIMAX__API_KEY)")
     limits: RequestLimits
     if context.config["queue"]["type"] == "redis":
-        namespace = f"podforge:minimax:{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+        prefix = context.config["redis"]["key_prefix"]
+        namespace = f"{prefix}:minimax:{hashlib.sha256(key.encode()).hexdigest()[:16]}"
         limits = RedisRequestLimits(context.resources["redis"](), namespace,
                                     requests_per_minute=settings.requests_per_minute,
                                     max_concurrency=settings.max_concurrency)

@@ -60,6 +60,30 @@ class QueueContract:
         assert queue.recover_stale("worker-b") == 0
         queue.ack(held)
 
+    def test_each_receive_takes_one_stale_message_so_idle_consumers_share_them(
+        self, queue: Queue
+    ) -> None:
+        queue.enqueue("task-1")
+        queue.enqueue("task-2")
+        assert queue.receive("crashed", 1) is not None and queue.receive("crashed", 1) is not None
+        time.sleep(self.visibility_timeout + 0.3)
+        first, second = queue.receive("worker-b", 1), queue.receive("worker-c", 1)
+        assert first is not None and second is not None
+        assert {first.task_id, second.task_id} == {"task-1", "task-2"}
+        assert queue.receive("worker-d", 0.1) is None
+
+    def test_renewing_fails_once_another_consumer_took_the_message(self, queue: Queue) -> None:
+        queue.enqueue("task-1")
+        held = queue.receive("worker-a", 1)
+        assert held is not None and queue.renew(held, "worker-a") is True
+        time.sleep(self.visibility_timeout + 0.3)
+        taken = queue.receive("worker-b", 1)
+        assert taken is not None and taken.task_id == "task-1"
+        assert queue.renew(held, "worker-a") is False
+        assert queue.renew(taken, "worker-b") is True
+        queue.ack(taken)
+        assert queue.renew(taken, "worker-b") is False
+
     def test_it_knows_the_ids_it_holds_until_acknowledged(self, queue: Queue) -> None:
         queue.enqueue("task-1")
         queue.enqueue("task-2")

@@ -18,8 +18,9 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from adapters.queue.redis_streams import GROUP, STREAM
+from adapters.queue.redis_streams import GROUP
 from adapters.resources import project_root
+from adapters.settings import RedisSection
 
 MANIFESTS = project_root() / "deploy" / "k8s"
 CRD_SCHEMAS = Path(__file__).parent / "k8s_schemas"
@@ -90,7 +91,9 @@ def test_workers_scale_on_the_tasks_waiting_in_the_queue_stream() -> None:
     assert trigger["type"] == "redis-streams"
     metadata = trigger["metadata"]
     assert set(metadata) <= REDIS_STREAMS_METADATA
-    assert (metadata["stream"], metadata["consumerGroup"]) == (STREAM, GROUP)
+    # The stream of the default [redis] key_prefix, as the shipped config leaves it.
+    prefix = RedisSection().key_prefix
+    assert (metadata["stream"], metadata["consumerGroup"]) == (f"{prefix}:tasks", GROUP)
     # The lag counts entries not yet delivered to the group: waiting, not in progress.
     assert int(metadata["lagCount"]) >= 1
     assert not {"pendingEntriesCount", "streamLength"} & set(metadata)

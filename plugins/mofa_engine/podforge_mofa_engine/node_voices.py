@@ -30,12 +30,18 @@ class NodeVoices:
 def open_voices(settings: Settings) -> Iterator[NodeVoices]:
     """The voice providers as the worker configures them (MiniMax limits shared through Redis
     in a Redis deployment), closed on exit."""
-    clients: list[Redis] = []
+    clients: dict[str, Redis] = {}
+
+    def client(url: str) -> Redis:
+        if url not in clients:
+            clients[url] = Redis.from_url(url)
+        return clients[url]
 
     def redis() -> Redis:
-        if not clients:
-            clients.append(Redis.from_url(settings.redis.url))
-        return clients[0]
+        return client(settings.redis.url)
+
+    def cache_redis() -> Redis:
+        return client(settings.cache_redis_url)
 
     library = VoiceLibrary(settings.voices_path)
     resources: dict[str, Any] = {"voices": library, "redis": redis}
@@ -43,11 +49,12 @@ def open_voices(settings: Settings) -> Iterator[NodeVoices]:
                              config=settings.model_dump(mode="python"), resources=resources)
     synthesizers = SynthesizerLookup(AdapterRegistry.from_plugin_manager(get_plugin_manager()),
                                      settings, context)
-    cache = segment_cache_for(shared=settings.queue.type == "redis", redis=redis,
-                              ttl_seconds=settings.cache.ttl_seconds)
+    cache = segment_cache_for(shared=settings.queue.type == "redis", redis=cache_redis,
+                              ttl_seconds=settings.cache.ttl_seconds,
+                              prefix=settings.redis.key_prefix)
     try:
         yield NodeVoices(library, synthesizers, cache)
     finally:
         synthesizers.close()
-        for client in clients:
-            client.close()
+        for opened in clients.values():
+            opened.close()
