@@ -225,10 +225,11 @@ def test_the_liveness_probe_fails_for_a_worker_process_that_stopped_looping(
     monkeypatch.setenv("PODFORGE_WORKER__LIVENESS_DIR", str(folder))
     parent = deployment["start_workers"](processes=2)
     probe = [str(PODFORGE.parent / "python"), "-m", "workers.liveness", str(folder)]
-    wait_until(lambda: subprocess.run([*probe, "--max-age", "30"]).returncode == 0
+    # The supervisor starts its processes one after the other: wait for both files.
+    wait_until(lambda: (len(list(folder.glob("*"))) == 2
+                        and subprocess.run([*probe, "--max-age", "30"]).returncode == 0)
                or parent.poll() is not None, 60, "both worker processes to loop")
     assert parent.poll() is None
-    assert len(list(folder.iterdir())) == 2
     stuck = min(worker_processes(parent.pid))
     os.kill(stuck, signal.SIGSTOP)  # a process that no longer loops: a deadlock, a hung call
     try:
