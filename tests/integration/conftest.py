@@ -10,10 +10,12 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from redis import Redis
 from sqlalchemy import func, select
 
 from adapters.container import create_container
@@ -21,7 +23,7 @@ from adapters.db.models import Audio, CreditTransaction
 from adapters.resources import project_root
 from adapters.settings import Settings, load_settings
 from api.app import create_app
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, free_port
 
 PODFORGE = project_root() / ".venv" / "bin" / "podforge"
 VOICES = {"Alice": "en-us-sarah", "Bob": "en-gb-oliver"}
@@ -161,3 +163,42 @@ def rendering_worker_pid(client: TestClient, user: dict[str, Any], task_id: str,
             if pid is not None:
                 return pid
         time.sleep(0.05)
+
+
+class PrivateRedis:
+    """A redis-server of this test's own, on another port, that can be stopped and restarted."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = free_port()
+        self.folder = folder
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder)], stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                Redis.from_url(self.url).ping()
+                return
+            except Exception:
+                assert time.monotonic() < deadline, "the private redis-server did not start"
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()

@@ -2,60 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
-import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from redis import Redis
 
-from tests.conftest import free_port
 from tests.helpers import sign_up, wait_for_progress
-from tests.integration.conftest import check_invariants, grant, submit, wait_all
+from tests.integration.conftest import PrivateRedis, check_invariants, grant, submit, wait_all
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 SCRIPT = "**Alice:** A line before the fault.\n**Bob:** And one after it, number {n}.\n"
-
-
-class PrivateRedis:
-    """A redis-server of this test's own, on another port, that can be stopped and restarted."""
-
-    def __init__(self, folder: Path) -> None:
-        self.port = free_port()
-        self.folder = folder
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)], stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                Redis.from_url(self.url).ping()
-                return
-            except Exception:
-                assert time.monotonic() < deadline, "the private redis-server did not start"
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait()
-
-
-@pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ import json
 import signal
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,18 +15,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import free_port
 from tests.helpers import PASSWORD, sign_up
-from tests.integration.conftest import submit, wait_all
-from tests.integration.test_faults import SCRIPT, PrivateRedis
+from tests.integration.conftest import PrivateRedis, submit, wait_all
+from tests.integration.test_faults import SCRIPT
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
-
-
-@pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
