@@ -1,0 +1,252 @@
+"""The inputs of the sizing model, measured side by side on this machine, and the table they give.
+
+``python -m bench.run capacity`` measures them; ``python -m bench.capacity`` prints the table
+from bench/results.json.
+"""
+
+from __future__ import annotations
+
+import resource
+import tomllib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import redis
+
+from adapters.resources import project_root
+from bench import connections
+from bench.capacity_model import Assumptions, Measured, human_bytes, markdown_table, table
+from bench.deployment import REDIS_URL, Deployment, deployment, wrk
+from bench.harness import Stopwatch, minimax_process, studio
+from bench.rendering import VOICES, render_once, script
+
+__all__ = ["Assumptions", "Measured", "markdown", "measured_inputs", "run", "table"]
+
+LATENCIES_MS = (100, 400, 1000)
+DEPLOYMENT_LATENCY_MS = 400
+EPISODE_TURNS = 120  # about ten minutes of audio from the local MiniMax server
+TASKS = 40  # rendered in the deployment, for Redis memory and storage
+TASK_TURNS = 8
+CONNECTIONS = 64
+SECONDS = 4
+ENDPOINTS = {"status": "/api/tasks/{task}/status", "tasks": "/api/tasks",
+             "voices": "/api/voices"}
+STORED = {".wav": "wav", ".mp3": "mp3", ".srt": "transcripts", ".vtt": "transcripts",
+          ".json": "transcripts"}
+
+
+def config() -> dict[str, Any]:
+    return tomllib.loads((project_root() / "config.toml").read_text())
+
+
+def minimax_settings(base_url: str) -> dict[str, str]:
+    """The local MiniMax server, with the per-key request limit out of the way: it is an
+    account's limit, sized separately (the table gives the requests a minute needed)."""
+    return {"PODFORGE_TTS__MINIMAX__BASE_URL": base_url,
+            "PODFORGE_TTS__MINIMAX__API_KEY": "bench-key",
+            "PODFORGE_TTS__MINIMAX__REQUESTS_PER_MINUTE": "100000"}
+
+
+def episode(turns: int, words: str) -> str:
+    return script([f"Line {n}: {words} while workers take their time." for n in range(turns)])
+
+
+def cpu_seconds() -> float:
+    """This process's CPU time and that of its finished children (ffmpeg)."""
+    own, children = (resource.getrusage(who)
+                     for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def worker_throughput(workdir: Path) -> dict[str, Any]:
+    """One worker's render of a ten-minute episode at each provider latency, with the
+    configured concurrency: wall and CPU seconds per audio minute, requests per audio minute."""
+    content = episode(EPISODE_TURNS, "queues let the web answer at once")
+    figures: dict[str, Any] = {}
+    with minimax_process(LATENCIES_MS[0]) as server:
+        for latency in LATENCIES_MS:
+            server.set_faults(latency_ms=latency)
+            with studio(**minimax_settings(server.base_url)) as container:
+                requests, cpu = server.requests(), cpu_seconds()
+                with Stopwatch() as watch:
+                    result = render_once(container, content, workdir / f"w{latency}", None)
+                minutes = result.duration / 60
+            figures[str(latency)] = {
+                "audio_minutes": round(minutes, 2), "wall_seconds": round(watch.seconds, 2),
+                "seconds_per_audio_minute": round(watch.seconds / minutes, 3),
+                "cpu_seconds_per_audio_minute": round((cpu_seconds() - cpu) / minutes, 3),
+                "requests_per_audio_minute": round((server.requests() - requests) / minutes, 2),
+                "audio_minutes_per_hour": round(3600 / (watch.seconds / minutes), 1)}
+    return {"turns": EPISODE_TURNS,
+            "max_concurrency": config()["tts"]["minimax"]["max_concurrency"],
+            "by_latency_ms": figures}
+
+
+def redis_bytes(client: redis.Redis, pattern: str) -> tuple[int, int]:
+    """How many keys match and the bytes Redis holds for them (MEMORY USAGE, exact)."""
+    count = total = 0
+    for key in client.scan_iter(match=pattern, count=1000):
+        count += 1
+        total += int(client.memory_usage(key, samples=0) or 0)
+    return count, total
+
+
+def stored_bytes(folder: Path) -> dict[str, int]:
+    sizes: Counter[str] = Counter()
+    for path in folder.rglob("*"):
+        if path.is_file() and path.suffix in STORED:
+            sizes[STORED[path.suffix]] += path.stat().st_size
+    return dict(sizes)
+
+
+def audio_seconds(running: Deployment, headers: dict[str, str]) -> float:
+    page = httpx.get(f"{running.base_url}/api/tasks", headers=headers,
+                     params={"limit": 100}).json()
+    return sum(audio["duration"] for task in page["items"] for audio in task["audio"]
+               if audio["format"] == "wav")
+
+
+def endpoint(running: Deployment, name: str, task_id: str,
+             headers: dict[str, str]) -> dict[str, Any]:
+    url = running.base_url + ENDPOINTS[name].format(task=task_id)
+    return wrk(url, connections=CONNECTIONS, seconds=SECONDS, headers=headers)
+
+
+def deployed() -> dict[str, Any]:
+    """In a PostgreSQL + Redis deployment with the MiniMax server: Redis memory of TASKS waiting
+    tasks, of the same finished, and of their cached segments; their storage; and the API's
+    throughput per endpoint of a user's traffic (status polls while the tasks wait, the task
+    list and voices once they are done, so the list has full pages with audio links)."""
+    prefix = config()["redis"]["key_prefix"]
+    client = redis.Redis.from_url(REDIS_URL)
+    with minimax_process(DEPLOYMENT_LATENCY_MS) as server, \
+            deployment(**minimax_settings(server.base_url)) as running:
+        headers = running.user(credits=1_000_000)
+        _, empty = redis_bytes(client, f"{prefix}:*")
+        task_ids = [running.submit(headers, episode(TASK_TURNS, f"task {n} of the memory test"),
+                                   VOICES) for n in range(TASKS)]
+        _, waiting = redis_bytes(client, f"{prefix}:*")
+        api = {"status": endpoint(running, "status", task_ids[0], headers)}
+        running.start_workers(2)
+        running.wait(headers, task_ids, seconds=600)
+        _, finished = redis_bytes(client, f"{prefix}:*")
+        segments, segment_bytes = redis_bytes(client, f"{prefix}:segment:*")
+        seconds = audio_seconds(running, headers)
+        stored = stored_bytes(running.folder / "data" / "storage")
+        for name in ("tasks", "voices"):
+            api[name] = endpoint(running, name, task_ids[0], headers)
+        api["healthz"] = wrk(f"{running.base_url}/healthz", connections=CONNECTIONS,
+                             seconds=SECONDS)
+    if not segments:
+        raise RuntimeError("no segment was cached: the bytes per cached segment are unknown")
+    return {
+        "api": {"connections": CONNECTIONS, **api},
+        "redis": {"tasks": TASKS, "bytes_empty": empty, "bytes_waiting": waiting,
+                  "bytes_finished_without_segments": finished - segment_bytes,
+                  "per_waiting_task": round((waiting - empty) / TASKS),
+                  "per_finished_task": round((finished - segment_bytes - empty) / TASKS),
+                  "segments": segments, "per_segment": round(segment_bytes / segments),
+                  "per_audio_second": round(segment_bytes / seconds)},
+        "storage": {"audio_seconds": round(seconds, 1), "bytes": stored,
+                    "per_audio_hour": round(sum(stored.values()) / seconds * 3600)},
+    }
+
+
+def measured_inputs(figures: dict[str, Any]) -> Measured:
+    """The model's inputs from what :func:`run` measured."""
+    workers = figures["workers"]["by_latency_ms"]
+    database = config()["database"]
+    worker_pool = database["worker_pool_size"] + database["worker_max_overflow"]
+    return Measured(
+        api_requests_per_second={name: figures["deployed"]["api"][name]["requests_per_second"]
+                                 for name in ENDPOINTS},
+        worker_seconds_per_audio_minute={
+            latency: w["seconds_per_audio_minute"] for latency, w in workers.items()},
+        worker_cpu_seconds_per_audio_minute={
+            latency: w["cpu_seconds_per_audio_minute"] for latency, w in workers.items()},
+        provider_requests_per_audio_minute=max(
+            w["requests_per_audio_minute"] for w in workers.values()),
+        redis_bytes_per_waiting_task=figures["deployed"]["redis"]["per_waiting_task"],
+        redis_bytes_per_finished_task=figures["deployed"]["redis"]["per_finished_task"],
+        cache_bytes_per_audio_second=figures["deployed"]["redis"]["per_audio_second"],
+        storage_bytes_per_audio_hour=figures["deployed"]["storage"]["per_audio_hour"],
+        api_process_connections=figures["connections"]["api_process_under_load"],
+        # A worker held one at a time while measured; its pool allows a few for its duties.
+        worker_process_connections=max(figures["connections"]["worker_process_rendering"],
+                                       worker_pool))
+
+
+def run(workdir: Path) -> dict[str, Any]:
+    figures = {"date": datetime.now(UTC).date().isoformat(),
+               "workers": worker_throughput(workdir), "deployed": deployed(),
+               "connections": connections.measure()}
+    measured, assumptions = measured_inputs(figures), Assumptions()
+    return {**figures, "inputs": asdict(measured), "assumptions": asdict(assumptions),
+            "table": table(measured, assumptions)}
+
+
+def rows(capacity: dict[str, Any]) -> Iterator[str]:
+    workers = capacity["workers"]["by_latency_ms"]
+    for latency, w in workers.items():
+        yield (f"| one worker process, provider at {latency} ms | {w['seconds_per_audio_minute']}"
+               f" s a minute of audio ({w['audio_minutes_per_hour']} audio minutes an hour), "
+               f"{w['cpu_seconds_per_audio_minute']} CPU s a minute, "
+               f"{w['requests_per_audio_minute']} requests a minute |")
+    api = capacity["deployed"]["api"]
+    for name, path in ENDPOINTS.items():
+        yield f"| one API process, `{path}` | {api[name]['requests_per_second']} requests/s |"
+    yield f"| one API process, `/healthz` (reference) | {api['healthz']['requests_per_second']} " \
+          "requests/s |"
+    redis_figures, storage = capacity["deployed"]["redis"], capacity["deployed"]["storage"]
+    yield f"| queue Redis per waiting task | {human_bytes(redis_figures['per_waiting_task'])} |"
+    yield f"| queue Redis per finished task (status kept a day) | " \
+          f"{human_bytes(redis_figures['per_finished_task'])} |"
+    yield f"| cache Redis per cached segment (FLAC) | {human_bytes(redis_figures['per_segment'])}" \
+          f", {human_bytes(redis_figures['per_audio_second'])} per second of audio |"
+    parts = ", ".join(f"{kind} {human_bytes(count / storage['audio_seconds'] * 3600)}"
+                      for kind, count in sorted(storage["bytes"].items()))
+    yield f"| storage per audio hour | {human_bytes(storage['per_audio_hour'])} ({parts}) |"
+    links = capacity["connections"]
+    yield f"| PostgreSQL connections, API process under load | " \
+          f"{links['api_process_under_load']} |"
+    yield f"| PostgreSQL connections, worker process rendering | " \
+          f"{links['worker_process_rendering']} (pool allows " \
+          f"{capacity['inputs']['worker_process_connections']}) |"
+
+
+def markdown(capacity: dict[str, Any]) -> str:
+    """The capacity section of docs/benchmarks.md: the measured inputs and the table."""
+    measured = Measured(**capacity["inputs"])
+    assumptions = ", ".join(f"{key} = {value}" for key, value in capacity["assumptions"].items())
+    return f"""## Capacity inputs (measured {capacity['date']}; the model is in docs/operations.md)
+
+{capacity['workers']['turns']} turns rendered by one worker at the configured concurrency
+({capacity['workers']['max_concurrency']}); {capacity['deployed']['redis']['tasks']} tasks of
+{TASK_TURNS} turns in a PostgreSQL + Redis deployment for memory and storage; the API with
+{capacity['deployed']['api']['connections']} wrk connections per endpoint.
+
+| input | measured |
+|---|---|
+{chr(10).join(rows(capacity))}
+
+Sizing with the assumptions {assumptions}:
+
+{markdown_table(table(measured, Assumptions(**capacity['assumptions'])), measured)}
+"""
+
+
+def main() -> None:
+    import json
+
+    capacity = json.loads((project_root() / "bench" / "results.json").read_text())["capacity"]
+    measured = Measured(**capacity["inputs"])
+    print(markdown_table(table(measured, Assumptions(**capacity["assumptions"])), measured))
+
+
+if __name__ == "__main__":
+    main()
