@@ -6,6 +6,8 @@ from bench/results.json.
 
 from __future__ import annotations
 
+import asyncio
+import io
 import resource
 import tomllib
 from collections import Counter
@@ -16,14 +18,20 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 import redis
+import soundfile
+import soxr
 
 from adapters.resources import project_root
+from adapters.segment_cache import to_flac
+from adapters.voices.espeak import EspeakSynthesizer
 from bench import connections
 from bench.capacity_model import Assumptions, Measured, human_bytes, markdown_table, table
 from bench.deployment import REDIS_URL, Deployment, deployment, wrk
 from bench.harness import Stopwatch, minimax_process, studio
 from bench.rendering import VOICES, render_once, script
+from ports.synthesizer import PcmAudio, VoiceSettings
 
 __all__ = ["Assumptions", "Measured", "markdown", "measured_inputs", "run", "table"]
 
@@ -96,6 +104,42 @@ def redis_bytes(client: redis.Redis, pattern: str) -> tuple[int, int]:
     return count, total
 
 
+def cached_segments(client: redis.Redis, pattern: str) -> dict[str, Any]:
+    """The cached segments' count, Redis memory, FLAC payload, and the raw audio it holds."""
+    figures = {"segments": 0, "redis_bytes": 0, "flac_bytes": 0, "raw_bytes": 0,
+               "audio_seconds": 0.0}
+    for key in client.scan_iter(match=pattern, count=1000):
+        value = client.get(key)
+        if not isinstance(value, bytes):
+            continue  # expired meanwhile
+        flac = value.split(b"\n", 1)[1]  # after the JSON header line
+        info = soundfile.info(io.BytesIO(flac))
+        figures["segments"] += 1
+        figures["redis_bytes"] += int(client.memory_usage(key, samples=0) or 0)
+        figures["flac_bytes"] += len(flac)
+        figures["raw_bytes"] += info.frames * 2  # 16-bit mono
+        figures["audio_seconds"] += info.frames / info.samplerate
+    return figures
+
+
+def speech_flac_ratio(rate: int) -> float:
+    """FLAC size against raw for speech (espeak-ng, resampled to ``rate``): the local MiniMax
+    server's tone compresses far better than a voice does."""
+    voice = EspeakSynthesizer(lambda voice_id: "en-us")
+    try:
+        audio = [asyncio.run(voice.synthesize(line, VoiceSettings("en-us")))
+                 for line in [f"Line {n}: a voice says what the script says, at an even pace, "
+                              "and the cache keeps it for the next render." for n in range(8)]]
+    finally:
+        voice.close()
+    raw = flac = 0
+    for clip in audio:
+        samples = soxr.resample(np.frombuffer(clip.samples, "<i2"), clip.sample_rate, rate)
+        resampled = PcmAudio(samples.astype("<i2").tobytes(), rate)
+        raw, flac = raw + len(resampled.samples), flac + len(to_flac(resampled))
+    return flac / raw
+
+
 def stored_bytes(folder: Path) -> dict[str, int]:
     sizes: Counter[str] = Counter()
     for path in folder.rglob("*"):
@@ -135,23 +179,32 @@ def deployed() -> dict[str, Any]:
         running.start_workers(2)
         running.wait(headers, task_ids, seconds=600)
         _, finished = redis_bytes(client, f"{prefix}:*")
-        segments, segment_bytes = redis_bytes(client, f"{prefix}:segment:*")
+        cached = cached_segments(client, f"{prefix}:segment:*")
         seconds = audio_seconds(running, headers)
         stored = stored_bytes(running.folder / "data" / "storage")
         for name in ("tasks", "voices"):
             api[name] = endpoint(running, name, task_ids[0], headers)
         api["healthz"] = wrk(f"{running.base_url}/healthz", connections=CONNECTIONS,
                              seconds=SECONDS)
-    if not segments:
+    if not cached["segments"]:
         raise RuntimeError("no segment was cached: the bytes per cached segment are unknown")
+    ratio = speech_flac_ratio(config()["audio"]["sample_rate"])
+    # Speech in the cache: the key's own overhead as measured, the audio at speech's FLAC ratio.
+    speech_bytes = cached["redis_bytes"] - cached["flac_bytes"] + cached["raw_bytes"] * ratio
+    segment_bytes = cached["redis_bytes"]
     return {
         "api": {"connections": CONNECTIONS, **api},
         "redis": {"tasks": TASKS, "bytes_empty": empty, "bytes_waiting": waiting,
                   "bytes_finished_without_segments": finished - segment_bytes,
                   "per_waiting_task": round((waiting - empty) / TASKS),
                   "per_finished_task": round((finished - segment_bytes - empty) / TASKS),
-                  "segments": segments, "per_segment": round(segment_bytes / segments),
-                  "per_audio_second": round(segment_bytes / seconds)},
+                  "segments": cached["segments"],
+                  "segment_audio_seconds": round(cached["audio_seconds"], 1),
+                  "per_segment_tone": round(segment_bytes / cached["segments"]),
+                  "tone_flac_ratio": round(cached["flac_bytes"] / cached["raw_bytes"], 3),
+                  "speech_flac_ratio": round(ratio, 3),
+                  "per_segment": round(speech_bytes / cached["segments"]),
+                  "per_audio_second": round(speech_bytes / cached["audio_seconds"])},
         "storage": {"audio_seconds": round(seconds, 1), "bytes": stored,
                     "per_audio_hour": round(sum(stored.values()) / seconds * 3600)},
     }
@@ -207,7 +260,10 @@ def rows(capacity: dict[str, Any]) -> Iterator[str]:
     yield f"| queue Redis per finished task (status kept a day) | " \
           f"{human_bytes(redis_figures['per_finished_task'])} |"
     yield f"| cache Redis per cached segment (FLAC) | {human_bytes(redis_figures['per_segment'])}" \
-          f", {human_bytes(redis_figures['per_audio_second'])} per second of audio |"
+          f", {human_bytes(redis_figures['per_audio_second'])} per second of audio, for speech " \
+          f"(FLAC at {redis_figures['speech_flac_ratio']} of raw; the server's tone: " \
+          f"{human_bytes(redis_figures['per_segment_tone'])} a segment, " \
+          f"{redis_figures['tone_flac_ratio']} of raw) |"
     parts = ", ".join(f"{kind} {human_bytes(count / storage['audio_seconds'] * 3600)}"
                       for kind, count in sorted(storage["bytes"].items()))
     yield f"| storage per audio hour | {human_bytes(storage['per_audio_hour'])} ({parts}) |"
