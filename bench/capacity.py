@@ -275,33 +275,34 @@ def rows(capacity: dict[str, Any]) -> Iterator[str]:
           f"{capacity['inputs']['worker_process_connections']}) |"
 
 
-def markdown(capacity: dict[str, Any]) -> str:
-    """The capacity section of docs/benchmarks.md: the measured inputs and the table."""
+def inputs_and_table(capacity: dict[str, Any]) -> str:
+    """The measured inputs, then the sizing table computed from them."""
     measured = Measured(**capacity["inputs"])
+    sizing = table(measured, Assumptions(**capacity["assumptions"]))
+    return "\n".join(["| input | measured |", "|---|---|", *rows(capacity), "",
+                      markdown_table(sizing, measured)])
+
+
+def markdown(capacity: dict[str, Any]) -> str:
+    """The capacity section of docs/benchmarks.md."""
     assumptions = ", ".join(f"{key} = {value}" for key, value in capacity["assumptions"].items())
-    return f"""## Capacity inputs (measured {capacity['date']}; the model is in docs/operations.md)
+    return f"""## Capacity inputs and sizing (measured {capacity['date']})
 
 {capacity['workers']['turns']} turns rendered by one worker at the configured concurrency
 ({capacity['workers']['max_concurrency']}); {capacity['deployed']['redis']['tasks']} tasks of
 {TASK_TURNS} turns in a PostgreSQL + Redis deployment for memory and storage; the API with
-{capacity['deployed']['api']['connections']} wrk connections per endpoint.
+{capacity['deployed']['api']['connections']} wrk connections per endpoint. The model and its
+assumptions ({assumptions}) are in docs/operations.md.
 
-| input | measured |
-|---|---|
-{chr(10).join(rows(capacity))}
-
-Sizing with the assumptions {assumptions}:
-
-{markdown_table(table(measured, Assumptions(**capacity['assumptions'])), measured)}
+{inputs_and_table(capacity)}
 """
 
 
 def main() -> None:
     import json
 
-    capacity = json.loads((project_root() / "bench" / "results.json").read_text())["capacity"]
-    measured = Measured(**capacity["inputs"])
-    print(markdown_table(table(measured, Assumptions(**capacity["assumptions"])), measured))
+    results = json.loads((project_root() / "bench" / "results.json").read_text())
+    print(inputs_and_table(results["capacity"]))
 
 
 if __name__ == "__main__":
