@@ -133,9 +133,8 @@ def main(names: list[str]) -> None:
                          f"choose from {', '.join(PARTS)}")
     path = project_root() / "bench" / "results.json"
     results: dict[str, Any] = json.loads(path.read_text()) if names else {}
-    if not names:
-        results["date"] = datetime.now(UTC).date().isoformat()
-    results["machine"] = machine()
+    if not names:  # a partial run keeps the date and machine of the figures it does not measure
+        results.update(date=datetime.now(UTC).date().isoformat(), machine=machine())
     with tempfile.TemporaryDirectory(prefix="podforge-bench-") as folder:
         for name in names or PARTS:
             results.update(PARTS[name](Path(folder)))
