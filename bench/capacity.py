@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import io
 import resource
+import subprocess
+import tempfile
 import tomllib
 from collections import Counter
 from collections.abc import Iterator
@@ -27,8 +29,16 @@ from adapters.resources import project_root
 from adapters.segment_cache import to_flac
 from adapters.voices.espeak import EspeakSynthesizer
 from bench import connections
-from bench.capacity_model import Assumptions, Measured, human_bytes, markdown_table, table
-from bench.deployment import REDIS_URL, Deployment, deployment, wrk
+from bench.capacity_model import (
+    Assumptions,
+    Measured,
+    human_bytes,
+    markdown_table,
+    requests_per_render,
+    seconds_per_request,
+    table,
+)
+from bench.deployment import REDIS_URL, Deployment, deployment, wrk, wrk_command, wrk_figures
 from bench.harness import Stopwatch, minimax_process, studio
 from bench.rendering import VOICES, render_once, script
 from ports.synthesizer import PcmAudio, VoiceSettings
@@ -161,11 +171,38 @@ def endpoint(running: Deployment, name: str, task_id: str,
     return wrk(url, connections=CONNECTIONS, seconds=SECONDS, headers=headers)
 
 
-def deployed() -> dict[str, Any]:
+def stop_workers(running: Deployment) -> None:
+    for process in running.processes[1:]:  # the first is the API
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def mixed(running: Deployment, task_id: str, headers: dict[str, str],
+          per_render: dict[str, float]) -> dict[str, Any]:
+    """wrk cycling through the endpoints in the proportions of one render's requests: a
+    check on the model, which mixes the endpoints' separate figures."""
+    paths = [ENDPOINTS[name].format(task=task_id)
+             for name, count in per_render.items() for _ in range(round(count * 10))]
+    script = "local paths = {" + ", ".join(f'"{path}"' for path in paths) + "}\n" + \
+        "local n = 0\nrequest = function()\n  n = n % #paths + 1\n" + \
+        "  return wrk.format(nil, paths[n])\nend\n"
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        lua.write(script)
+        lua.flush()
+        command = wrk_command(f"{running.base_url}/", connections=CONNECTIONS,
+                              seconds=SECONDS, headers=headers)
+        command[-1:-1] = ["-s", lua.name]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return {"requests": {name: round(count * 10) for name, count in per_render.items()},
+            **wrk_figures(output)}
+
+
+def deployed(workers: dict[str, Any]) -> dict[str, Any]:
     """In a PostgreSQL + Redis deployment with the MiniMax server: Redis memory of TASKS waiting
     tasks, of the same finished, and of their cached segments; their storage; and the API's
     throughput per endpoint of a user's traffic (status polls while the tasks wait, the task
-    list and voices once they are done, so the list has full pages with audio links)."""
+    list and voices once they are done, so the list has full pages with audio links), then of
+    their mix in the proportions of one render's requests."""
     prefix = config()["redis"]["key_prefix"]
     client = redis.Redis.from_url(REDIS_URL)
     with minimax_process(DEPLOYMENT_LATENCY_MS) as server, \
@@ -182,10 +219,16 @@ def deployed() -> dict[str, Any]:
         cached = cached_segments(client, f"{prefix}:segment:*")
         seconds = audio_seconds(running, headers)
         stored = stored_bytes(running.folder / "data" / "storage")
+        stop_workers(running)  # idle, but the API is measured alone, as for the status poll
         for name in ("tasks", "voices"):
             api[name] = endpoint(running, name, task_ids[0], headers)
         api["healthz"] = wrk(f"{running.base_url}/healthz", connections=CONNECTIONS,
                              seconds=SECONDS)
+        assumptions = Assumptions()
+        per_render = requests_per_render(assumptions, workers["by_latency_ms"][
+            assumptions.reference_latency_ms]["seconds_per_audio_minute"])
+        waiting_task = running.submit(headers, "**Alice:** Polled in the mix.\n", VOICES)
+        api["mix"] = mixed(running, waiting_task, headers, per_render)
     if not cached["segments"]:
         raise RuntimeError("no segment was cached: the bytes per cached segment are unknown")
     ratio = speech_flac_ratio(config()["audio"]["sample_rate"])
@@ -235,9 +278,9 @@ def measured_inputs(figures: dict[str, Any]) -> Measured:
 
 
 def run(workdir: Path) -> dict[str, Any]:
-    figures = {"date": datetime.now(UTC).date().isoformat(),
-               "workers": worker_throughput(workdir), "deployed": deployed(),
-               "connections": connections.measure()}
+    workers = worker_throughput(workdir)
+    figures = {"date": datetime.now(UTC).date().isoformat(), "workers": workers,
+               "deployed": deployed(workers), "connections": connections.measure()}
     measured, assumptions = measured_inputs(figures), Assumptions()
     return {**figures, "inputs": asdict(measured), "assumptions": asdict(assumptions),
             "table": table(measured, assumptions)}
@@ -255,6 +298,15 @@ def rows(capacity: dict[str, Any]) -> Iterator[str]:
         yield f"| one API process, `{path}` | {api[name]['requests_per_second']} requests/s |"
     yield f"| one API process, `/healthz` (reference) | {api['healthz']['requests_per_second']} " \
           "requests/s |"
+    if "mix" in api:
+        measured = Measured(**capacity["inputs"])
+        counts = api["mix"]["requests"]
+        estimate = 1 / seconds_per_request(measured, {
+            name: count / sum(counts.values()) for name, count in counts.items()})
+        mix = ", ".join(f"{count} {name}" for name, count in counts.items())
+        yield f"| one API process, the mix of a render's requests ({mix}) | " \
+              f"{api['mix']['requests_per_second']} requests/s (the model's estimate from " \
+              f"the endpoints: {estimate:.1f}) |"
     redis_figures, storage = capacity["deployed"]["redis"], capacity["deployed"]["storage"]
     yield f"| queue Redis per waiting task | {human_bytes(redis_figures['per_waiting_task'])} |"
     yield f"| queue Redis per finished task (status kept a day) | " \

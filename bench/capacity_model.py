@@ -48,6 +48,15 @@ class Assumptions:
     extra_connections: int = 2  # migrations, CLI
 
 
+def requests_per_render(assumptions: Assumptions,
+                        worker_seconds_per_audio_minute: float) -> dict[str, float]:
+    """The requests one render brings, by endpoint: its page polls while it renders."""
+    render_seconds = assumptions.episode_minutes * worker_seconds_per_audio_minute
+    return {"status": render_seconds / assumptions.poll_interval_seconds,
+            "tasks": assumptions.task_list_requests_per_render,
+            "voices": assumptions.voices_requests_per_render}
+
+
 def seconds_per_request(measured: Measured, shares: dict[str, float]) -> float:
     """One API process's time for an average request of the mix (shares sum to 1)."""
     return sum(share / measured.api_requests_per_second[name] for name, share in shares.items())
@@ -61,15 +70,12 @@ def size(measured: Measured, assumptions: Assumptions, users: int) -> dict[str, 
     peak_renders_per_second = renders_per_day / DAY_SECONDS * a.peak_to_average
     peak_audio_minutes_per_hour = audio_minutes_per_day / 24 * a.peak_to_average
 
-    render_seconds = a.episode_minutes * measured.worker_seconds_per_audio_minute[
-        a.reference_latency_ms]
-    per_render = {"status": render_seconds / a.poll_interval_seconds,
-                  "tasks": a.task_list_requests_per_render,
-                  "voices": a.voices_requests_per_render}
-    requests_per_render = sum(per_render.values())
-    shares = {name: count / requests_per_render for name, count in per_render.items()}
+    per_render = requests_per_render(a, measured.worker_seconds_per_audio_minute[
+        a.reference_latency_ms])
+    requests = sum(per_render.values())
+    shares = {name: count / requests for name, count in per_render.items()}
     process_requests_per_second = 1 / seconds_per_request(measured, shares)
-    peak_requests_per_second = peak_renders_per_second * requests_per_render
+    peak_requests_per_second = peak_renders_per_second * requests
     api_processes = max(a.min_api_processes, math.ceil(
         peak_requests_per_second / (process_requests_per_second * a.target_utilisation)))
 
