@@ -97,8 +97,9 @@ class Deployment:
 
 
 @contextmanager
-def deployment() -> Iterator[Deployment]:
-    """API (one uvicorn process) on PostgreSQL + Redis; stopped and dropped afterwards."""
+def deployment(**settings: str) -> Iterator[Deployment]:
+    """API (one uvicorn process) on PostgreSQL + Redis, with ``PODFORGE_*`` extras for every
+    process; stopped and dropped afterwards."""
     import redis
 
     with tempfile.TemporaryDirectory(prefix="podforge-bench-") as folder, \
@@ -108,7 +109,7 @@ def deployment() -> Iterator[Deployment]:
         env.update(PODFORGE_CONFIG=str(project_root() / "config.toml"),
                    PODFORGE_APP__DATA_DIR=str(Path(folder) / "data"),
                    PODFORGE_APP__LOG_LEVEL="WARNING", PODFORGE_DATABASE__URL=database_url,
-                   PODFORGE_QUEUE__TYPE="redis", PODFORGE_REDIS__URL=REDIS_URL)
+                   PODFORGE_QUEUE__TYPE="redis", PODFORGE_REDIS__URL=REDIS_URL, **settings)
         redis.Redis.from_url(REDIS_URL).flushdb()
         subprocess.run([str(PODFORGE), "db", "upgrade"], env=env, check=True,
                        capture_output=True)

@@ -1,17 +1,23 @@
-"""Runs every benchmark in one go and writes bench/results.json and docs/benchmarks.md."""
+"""Runs every benchmark in one go and writes bench/results.json and docs/benchmarks.md.
+
+``python -m bench.run capacity`` (or any names of :data:`PARTS`) runs only those and keeps the
+other figures of bench/results.json as they are.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import platform
+import sys
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from adapters.resources import project_root
-from bench import api_load, assembly, engines, queue_overhead, rendering
+from bench import api_load, assembly, capacity, engines, queue_overhead, rendering
 
 
 def machine() -> dict[str, Any]:
@@ -105,23 +111,34 @@ The MoFA engine pays for a process per node at every task (Python start-up and i
 for passing each segment through three nodes; its segmenter keeps at most `in_flight` segments
 ahead of voice-output, while the direct engine keeps `max_concurrency` requests in flight per
 provider.
-"""
+
+{capacity.markdown(results['capacity'])}"""
 
 
-def main() -> None:
+PARTS: dict[str, Callable[[Path], dict[str, Any]]] = {
+    "render_speedup": lambda work: {"render_speedup": rendering.speedup(work)},
+    "incremental_rerender": lambda work: {"incremental_rerender": rendering.incremental(work)},
+    "assembly": lambda work: {"assembly": assembly.run()},
+    "queue_overhead": lambda work: {"queue_overhead": queue_overhead.run()},
+    "engines": lambda work: {"engines": engines.run(work)},
+    "api": lambda work: api_load.run(),
+    "capacity": lambda work: {"capacity": capacity.run(work)},
+}
+
+
+def main(names: list[str]) -> None:
+    unknown = set(names) - set(PARTS)
+    if unknown:
+        raise SystemExit(f"no such benchmark: {', '.join(sorted(unknown))}; "
+                         f"choose from {', '.join(PARTS)}")
+    path = project_root() / "bench" / "results.json"
+    results: dict[str, Any] = json.loads(path.read_text()) if names else {}
+    if not names:  # a partial run keeps the date and machine of the figures it does not measure
+        results.update(date=datetime.now(UTC).date().isoformat(), machine=machine())
     with tempfile.TemporaryDirectory(prefix="podforge-bench-") as folder:
-        work = Path(folder)
-        results = {
-            "date": datetime.now(UTC).date().isoformat(),
-            "machine": machine(),
-            "render_speedup": rendering.speedup(work),
-            "incremental_rerender": rendering.incremental(work),
-            "assembly": assembly.run(),
-            "queue_overhead": queue_overhead.run(),
-            "engines": engines.run(work),
-            **api_load.run(),
-        }
-    (project_root() / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+        for name in names or PARTS:
+            results.update(PARTS[name](Path(folder)))
+    path.write_text(json.dumps(results, indent=2) + "\n")
     (project_root() / "docs" / "benchmarks.md").write_text(markdown(results))
     for name, figures in results.items():
         if isinstance(figures, dict) and "meets_goal" in figures:
@@ -131,4 +148,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
