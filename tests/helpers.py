@@ -63,3 +63,36 @@ def uv_binary() -> str:
     if not Path(found).exists():
         pytest.fail("uv is not installed: run `make setup`", pytrace=False)
     return found
+
+
+def rendered_task(client: TestClient, user: dict[str, Any], script_id: str,
+                  voices: dict[str, str], seconds: float = 60) -> dict[str, Any]:
+    """Submit a render of the script and wait for it to end; the task's full record."""
+    accepted = client.post("/api/tasks", headers=user["headers"],
+                           json={"script_id": script_id, "voice_config": voices})
+    assert accepted.status_code == 202, accepted.text
+    task_id = accepted.json()["task_id"]
+    deadline = time.monotonic() + seconds
+    while True:
+        task: dict[str, Any] = client.get(f"/api/tasks/{task_id}",
+                                          headers=user["headers"]).json()
+        if task["status"] in ("completed", "failed"):
+            return task
+        assert time.monotonic() < deadline, f"task {task_id} never ended: {task}"
+        time.sleep(0.1)
+
+
+def wait_until_serving(base: str, process: Any, log: Path, seconds: float = 60) -> None:
+    """Wait until the `podforge serve` process at ``base`` answers /healthz; fail with its log
+    when it exits or never answers."""
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            httpx.get(f"{base}/healthz", timeout=2)
+            return
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"podforge serve did not come up:\n{log.read_text()}")
+            time.sleep(0.2)

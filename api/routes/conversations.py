@@ -112,13 +112,19 @@ async def message(conversation_id: str, body: MessageIn, user: CurrentUser,
             rules=rules, user_id=user.id, conversation_id=conversation_id,
             content=body.content, stale_seconds=stale_seconds))
 
-    def record(reply: ChatCompletion) -> service.RoundResult:
-        return service.record_round(uow=uow, billing=billing, rules=rules, limits=limits,
-                                    user_id=user.id, round=prepared, content=body.content,
-                                    reply=reply)
+    recorded: list[service.RoundResult] = []
 
-    async def release() -> None:  # a no-op once the round was recorded
-        await run_in_threadpool(lambda: service.release_round(uow=uow, round=prepared))
+    def record(reply: ChatCompletion) -> service.RoundResult:
+        recorded.append(service.record_round(
+            uow=uow, billing=billing, rules=rules, limits=limits, user_id=user.id,
+            round=prepared, content=body.content, reply=reply))
+        return recorded[-1]
+
+    async def release() -> None:
+        """Give the conversation back after a round that was not recorded (recording ends
+        the round itself)."""
+        if not recorded:
+            await run_in_threadpool(lambda: service.release_round(uow=uow, round=prepared))
 
     if not stream:
         try:

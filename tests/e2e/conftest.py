@@ -5,12 +5,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import (
     Browser,
@@ -23,6 +21,7 @@ from playwright.sync_api import (
 
 from adapters.resources import project_root
 from tests.conftest import free_port
+from tests.helpers import wait_until_serving
 
 PODFORGE = project_root() / ".venv" / "bin" / "podforge"
 
@@ -55,15 +54,7 @@ def server(shipped_config_env: dict[str, str], server_env: dict[str, str],
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{base}/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"podforge serve did not come up:\n{log.read_text()}")
-                time.sleep(0.2)
+        wait_until_serving(base, process, log, seconds=30)
         yield base
     finally:
         process.terminate()

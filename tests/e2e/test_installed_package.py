@@ -16,7 +16,7 @@ import pytest
 
 from adapters.resources import project_root
 from tests.conftest import REDIS_URL, free_port
-from tests.helpers import PASSWORD, uv_binary
+from tests.helpers import PASSWORD, uv_binary, wait_until_serving
 
 ROOT = project_root()
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
@@ -63,14 +63,7 @@ def running(venv: Path, environment: dict[str, str], tmp_path: Path) -> Iterator
                                    (["worker", "--processes", "1"], logs[1]))]
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-                time.sleep(0.3)
+        wait_until_serving(base, processes[0], tmp_path / "serve.log")
         yield base
     finally:
         for process in processes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ from adapters.container import create_container
 from adapters.db.migrate import upgrade
 from adapters.settings import load_settings
 from api.app import create_app
-from tests.helpers import sign_up
+from tests.helpers import rendered_task, sign_up
 
 LINES = [f"Line {n}: queues let the web answer at once while workers take their time."
          for n in range(60)]
@@ -39,18 +38,7 @@ def studio(minimax_server: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def render(client: TestClient, user: dict[str, Any], script_id: str) -> dict[str, Any]:
-    accepted = client.post("/api/tasks", headers=user["headers"],
-                           json={"script_id": script_id, "voice_config": VOICES})
-    assert accepted.status_code == 202, accepted.text
-    task_id = accepted.json()["task_id"]
-    deadline = time.monotonic() + 60
-    while True:
-        task: dict[str, Any] = client.get(f"/api/tasks/{task_id}",
-                                          headers=user["headers"]).json()
-        if task["status"] in ("completed", "failed"):
-            return task
-        assert time.monotonic() < deadline, task
-        time.sleep(0.1)
+    return rendered_task(client, user, script_id, VOICES)
 
 
 def test_editing_one_line_re_renders_and_charges_only_that_line(studio: TestClient) -> None:

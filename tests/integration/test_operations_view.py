@@ -77,8 +77,9 @@ def test_worker_processes_serve_their_summed_metrics_on_one_guarded_port(
 ) -> None:
     port = free_port()
     monkeypatch.setenv("PODFORGE_WORKER__METRICS_PORT", str(port))
-    # Loopback is not allowed here: only the token opens the port, as for a scraper elsewhere.
-    monkeypatch.setenv("PODFORGE_METRICS__ALLOW_NETWORKS", '["10.0.0.0/8"]')
+    # Loopback is not allowed here (only a documentation range, never contacted): only the
+    # token opens the port, as for a scraper elsewhere.
+    monkeypatch.setenv("PODFORGE_METRICS__ALLOW_NETWORKS", '["192.0.2.0/24"]')
     monkeypatch.setenv("PODFORGE_METRICS__TOKEN", "worker-scrape-token")
     client = deployment["client"]
     user = sign_up(client)

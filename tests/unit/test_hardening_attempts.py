@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import logging
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +18,7 @@ from adapters.container import Container
 from adapters.queue.memory import MemoryQueue
 from core.failures import DISK_FULL, FILE_FAILED, STORAGE_REFUSED, describe_failure
 from ports.storage import Storage
-from tests.helpers import sign_up
+from tests.helpers import rendered_task, sign_up
 from workers.consumer import TaskWorker
 from workers.gate import DatabaseGate
 
@@ -129,18 +128,7 @@ def storage_client(make_client: Any) -> tuple[TestClient, RefusingStorage]:
 def render(client: TestClient, user: dict[str, Any], content: str = SCRIPT) -> dict[str, Any]:
     """Submit ``content`` and wait for the task to end; its full record."""
     script = client.post("/api/scripts", headers=user["headers"], json={"content": content})
-    accepted = client.post("/api/tasks", headers=user["headers"],
-                           json={"script_id": script.json()["id"], "voice_config": VOICES})
-    assert accepted.status_code == 202, accepted.text
-    task_id = accepted.json()["task_id"]
-    deadline = time.monotonic() + 60
-    while True:
-        task: dict[str, Any] = client.get(f"/api/tasks/{task_id}",
-                                          headers=user["headers"]).json()
-        if task["status"] in ("completed", "failed"):
-            return task
-        assert time.monotonic() < deadline, f"task {task_id} never ended: {task}"
-        time.sleep(0.1)
+    return rendered_task(client, user, script.json()["id"], VOICES)
 
 
 def balance(client: TestClient, user: dict[str, Any]) -> int:

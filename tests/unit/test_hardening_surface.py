@@ -129,7 +129,8 @@ def test_the_built_web_app_needs_no_inline_script() -> None:
     """The policy forbids inline script: the built page must not rely on any."""
     index = project_root() / "frontend" / "dist" / "index.html"
     if not index.is_file():
-        pytest.skip("the web app is not built (make frontend-build)")
+        pytest.fail("the web app is not built: run `make frontend-build` (`make test` does)",
+                    pytrace=False)
     page = index.read_text()
     scripts = page.split("<script")[1:]
     assert scripts and all("src=" in script.split(">")[0] for script in scripts), page
@@ -140,8 +141,9 @@ def test_the_built_web_app_needs_no_inline_script() -> None:
 
 @pytest.fixture
 def metrics_app(migrated_settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """An app whose /metrics is open to 10.1.0.0/16 and to a bearer token."""
-    monkeypatch.setenv("PODFORGE_METRICS__ALLOW_NETWORKS", '["10.1.0.0/16", "::1/128"]')
+    """An app whose /metrics is open to 198.51.100.0/24 and to a bearer token. The addresses
+    are documentation ranges given to the in-process test client: no packet leaves."""
+    monkeypatch.setenv("PODFORGE_METRICS__ALLOW_NETWORKS", '["198.51.100.0/24", "::1/128"]')
     monkeypatch.setenv("PODFORGE_METRICS__TOKEN", "scrape-token-for-tests")
     app = create_app(create_container(load_settings()))
     with TestClient(app):
@@ -149,13 +151,13 @@ def metrics_app(migrated_settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iter
 
 
 @pytest.mark.parametrize(("address", "allowed"), [
-    ("10.1.2.3", True), ("::1", True), ("10.2.0.1", False), ("203.0.113.9", False),
+    ("198.51.100.7", True), ("::1", True), ("192.0.2.1", False), ("203.0.113.9", False),
     ("testclient", False)])
 def test_metrics_answer_only_to_the_configured_networks(metrics_app: Any, address: str,
                                                         allowed: bool) -> None:
     with TestClient(metrics_app, client=(address, 40000)) as scraper:
         response = scraper.get("/metrics")
-        spoofed = scraper.get("/metrics", headers={"X-Forwarded-For": "10.1.2.3"})
+        spoofed = scraper.get("/metrics", headers={"X-Forwarded-For": "198.51.100.7"})
     assert response.status_code == (200 if allowed else 403), response.text
     assert spoofed.status_code == response.status_code
     if allowed:
