@@ -16,7 +16,7 @@ import soundfile
 from adapters.container import Container, create_container
 from adapters.settings import load_settings
 from ports.tts_engine import AudioResult, TTSEngine
-from tests.conftest import dora_processes
+from tests.conftest import dora_processes, free_port
 from tests.helpers import sign_up
 from tests.integration.conftest import check_invariants, grant, submit, wait_all
 from tests.integration.test_direct_engine_espeak import SAMPLE_VOICES, SCRIPTS
@@ -225,7 +225,10 @@ def test_dora_and_its_nodes_get_none_of_the_workers_other_secrets(
         minimax_env: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The daemon and the nodes it spawns see only what rendering needs: the MiniMax key, not
     the database password, the signing secret, or the LLM and storage keys."""
-    for name, value in {**WORKER_SECRETS, "PODFORGE_ENGINE__TYPE": "mofa"}.items():
+    # Ports of its own: the services of the test before may still be letting go of theirs.
+    ports = {"PODFORGE_ENGINE__MOFA__COORDINATOR_PORT": str(free_port()),
+             "PODFORGE_ENGINE__MOFA__DAEMON_PORT": str(free_port())}
+    for name, value in {**WORKER_SECRETS, **ports, "PODFORGE_ENGINE__TYPE": "mofa"}.items():
         monkeypatch.setenv(name, value)
     settings = load_settings()
     forbidden = [*WORKER_SECRETS.values(), settings.auth.jwt_secret.get_secret_value()]
